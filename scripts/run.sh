@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up, builds and starts the keydeck window on the local vault (KEYDECK_HOME or
+# ~/.local/share/keydeck). On a machine without a desktop session it runs under Xvfb with a
+# throwaway keyring and vault, and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+(cd ui && npm run --silent build)
+cargo build --locked --bin keydeck-app --bin keydeck
+bin="${CARGO_TARGET_DIR:-target}/debug"
+echo "keydeck: the CLI is $bin/keydeck"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  exec "$bin/keydeck-app"
+fi
+
+demo_home=$(mktemp -d -t keydeck-demo.XXXXXX)
+echo "keydeck: no desktop session here, so the window runs under Xvfb with a throwaway"
+echo "         keyring and a throwaway vault in $demo_home (gone when it stops)."
+echo "         Screenshot it from another shell: import -display \$(cat $demo_home/display) -window root shot.png"
+export KEYDECK_HOME="$demo_home"
+exec bash scripts/session.sh bash -c 'echo "$DISPLAY" > "$KEYDECK_HOME/display"; exec "$0"' "$bin/keydeck-app"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up and runs every check and test: formatting, lints, the UI's checks and unit tests,
+# and the Rust tests (unit, real-keyring integration, CLI, crash, E2E in the real window).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "UI: build, type check, unit tests"
+(cd ui && npm run --silent build && npm run --silent check && npm test)
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "keydeck-core has no tauri dependency"
+if cargo tree -p keydeck-core --locked -e normal,build --prefix none | grep -E '^tauri' ; then
+  echo "keydeck-core must not depend on tauri" >&2
+  exit 1
+fi
+echo "ok"
+
+step "Rust tests under Xvfb + D-Bus + gnome-keyring"
+bash scripts/session.sh cargo nextest run --workspace --locked --no-fail-fast

@@ -1,0 +1,96 @@
+//! `keydeck copy`: the clipboard outlives this command (on X11 the owner must stay alive),
+//! so a small holder process owns it and clears it when the time is up, but only if it
+//! still holds our secret: a bare clear would wipe whatever the user copied since.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use keydeck_core::{Error, Result, Secret};
+use zeroize::Zeroizing;
+
+/// How often the holder checks whether something else was copied.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Starts the holder, hands it the secret on a pipe, and waits until it owns the clipboard.
+pub fn copy(secret: &Secret, clear_after: u64) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut command = Command::new(exe);
+    command
+        .args([
+            "__clipboard-hold",
+            "--clear-after",
+            &clear_after.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    // Its own process group: closing the terminal does not end the countdown early.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn()?;
+    {
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin.write_all(secret.expose().as_bytes())?;
+        stdin.write_all(b"\n")?;
+    }
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped")).read_line(&mut line)?;
+    match line.trim_end() {
+        "ready" => Ok(()),
+        "" => Err(Error::Clipboard("the clipboard helper stopped".into())),
+        reason => Err(Error::Clipboard(reason.to_string())),
+    }
+}
+
+/// The holder: owns the clipboard until `clear_after` seconds pass (then clears it if it
+/// still holds the secret) or until something else is copied.
+pub fn hold(clear_after: u64) -> Result<()> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .take(keydeck_core::secret::MAX_SECRET_BYTES as u64 + 3)
+        .read_to_end(&mut bytes)?;
+    let secret = Secret::from_bytes(bytes)?;
+    let mut clipboard = match set(&secret) {
+        Ok(clipboard) => clipboard,
+        Err(err) => {
+            println!("{err}");
+            return Ok(());
+        }
+    };
+    println!("ready");
+    std::io::stdout().flush()?;
+    let deadline = (clear_after > 0).then(|| Instant::now() + Duration::from_secs(clear_after));
+    loop {
+        std::thread::sleep(POLL);
+        let still_ours = clipboard
+            .get_text()
+            .map(|text| Zeroizing::new(text).as_str() == secret.expose())
+            .unwrap_or(false);
+        if !still_ours {
+            return Ok(()); // Something else was copied: leave it alone.
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            let _ = clipboard.clear();
+            return Ok(());
+        }
+    }
+}
+
+fn set(secret: &Secret) -> std::result::Result<arboard::Clipboard, arboard::Error> {
+    let mut clipboard = arboard::Clipboard::new()?;
+    let set = clipboard.set();
+    // Ask clipboard managers not to keep it in their history.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let set = arboard::SetExtLinux::exclude_from_history(set);
+    #[cfg(any(windows, target_os = "macos"))]
+    let set = {
+        #[cfg(windows)]
+        let s = arboard::SetExtWindows::exclude_from_history(set);
+        #[cfg(target_os = "macos")]
+        let s = arboard::SetExtApple::exclude_from_history(set);
+        s
+    };
+    set.text(secret.expose())?;
+    Ok(clipboard)
+}

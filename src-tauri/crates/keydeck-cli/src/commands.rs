@@ -1,0 +1,278 @@
+//! One function per subcommand: read the arguments, call the vault, print the result.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use keydeck_core::exchange::{self, Format};
+use keydeck_core::model::LOCAL_SOURCE;
+use keydeck_core::vault::{KeyringHealth, OnDuplicate};
+use keydeck_core::{Error, KeyUpdate, ListQuery, NewKey, Result, Secret, Vault};
+use zeroize::Zeroizing;
+
+use crate::{clipboard, output, Cli, Command, MetaArgs};
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let json = cli.json;
+    if let Command::ClipboardHold { clear_after } = cli.command {
+        return clipboard::hold(clear_after).map(|()| ExitCode::SUCCESS);
+    }
+    let home = match cli.home {
+        Some(home) => home,
+        None => keydeck_core::default_home()?,
+    };
+    let vault = Vault::open(&home).await?;
+    let result = dispatch(&vault, cli.command, json).await;
+    vault.close().await;
+    result
+}
+
+async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCode> {
+    match command {
+        Command::Add {
+            name,
+            meta,
+            generate,
+            prefix,
+        } => {
+            let secret = new_secret(&name, generate, prefix.as_deref())?;
+            let new = NewKey {
+                name,
+                scopes: meta.scopes,
+                tags: meta.tags,
+                env: meta.env,
+                notes: meta.notes,
+                expires_at: meta.expires,
+            };
+            let record = vault.add(new, secret).await?;
+            if json {
+                output::json(&record);
+            } else {
+                println!("added {} {} ({})", record.name, record.mask, record.id);
+                if generate {
+                    println!(
+                        "the generated secret is in the keyring: `keydeck copy {}` copies it",
+                        record.name
+                    );
+                }
+            }
+        }
+        Command::List {
+            status,
+            search,
+            scope,
+            source,
+            sort,
+            desc,
+        } => {
+            if let Some(source) = source.filter(|s| s != LOCAL_SOURCE) {
+                return Err(Error::SourceNotFound(source));
+            }
+            let query = ListQuery {
+                search,
+                status,
+                scope,
+                sort: sort.unwrap_or_default(),
+                descending: desc,
+            };
+            let records = vault.list(&query).await?;
+            if json {
+                output::json(&records);
+            } else {
+                output::table(&records);
+            }
+        }
+        Command::Show { key } => {
+            let detail = vault.detail(&key).await?;
+            if json {
+                output::json(&detail);
+            } else {
+                output::detail(&detail);
+            }
+        }
+        Command::Reveal { key } => {
+            let (_, secret) = vault.reveal(&key).await?;
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{}", secret.expose())?;
+            stdout.flush()?;
+        }
+        Command::Copy { key, clear_after } => {
+            let (record, secret) = vault.reveal(&key).await?;
+            clipboard::copy(&secret, clear_after)?;
+            let when = match clear_after {
+                0 => "it stays until something else is copied".to_string(),
+                secs => format!("it is cleared in {secs} s unless something else was copied"),
+            };
+            if json {
+                output::json(
+                    &serde_json::json!({ "copied": record.id, "clear_after": clear_after }),
+                );
+            } else {
+                println!(
+                    "copied the secret of {} to the clipboard; {when}",
+                    record.name
+                );
+            }
+        }
+        Command::Edit {
+            key,
+            name,
+            meta,
+            no_expires,
+        } => {
+            let MetaArgs {
+                scopes,
+                tags,
+                env,
+                expires,
+                notes,
+            } = meta;
+            let update = KeyUpdate {
+                name,
+                scopes: (!scopes.is_empty()).then_some(scopes),
+                tags: (!tags.is_empty()).then_some(tags),
+                env: env.map(Some),
+                notes: notes.map(Some),
+                expires_at: if no_expires {
+                    Some(None)
+                } else {
+                    expires.map(Some)
+                },
+            };
+            let record = vault.update(&key, update).await?;
+            print_record("updated", &record, json);
+        }
+        Command::Revoke { key, reason } => {
+            let record = vault.revoke(&key, reason).await?;
+            print_record("revoked", &record, json);
+        }
+        Command::Rm { key, yes } => {
+            if !yes {
+                let record = vault.get(&key).await?;
+                return Err(Error::Usage(format!(
+                    "refusing to delete `{}` without --yes (it deletes the key and its secret for good; \
+                     `keydeck revoke` keeps the history)",
+                    record.name
+                )));
+            }
+            let record = vault.delete(&key).await?;
+            print_record("deleted", &record, json);
+        }
+        Command::Rotate {
+            key,
+            generate,
+            prefix,
+        } => {
+            let record = vault.get(&key).await?;
+            let secret = new_secret(&record.name, generate, prefix.as_deref())?;
+            let record = vault.rotate(&record.id, secret).await?;
+            print_record("rotated", &record, json);
+        }
+        Command::Import {
+            file,
+            format,
+            dry_run,
+            on_duplicate,
+        } => {
+            let format = match format {
+                Some(f) => f.parse()?,
+                None => Format::from_path(&file),
+            };
+            let on_duplicate: OnDuplicate = on_duplicate.parse()?;
+            let bytes = Zeroizing::new(std::fs::read(&file).map_err(|e| {
+                Error::InvalidInput(format!("cannot read {}: {e}", file.display()))
+            })?);
+            let items = exchange::parse(format, bytes)?;
+            let plan = vault.import(items, on_duplicate, dry_run).await?;
+            if json {
+                output::json(&plan);
+            } else {
+                output::import_plan(&plan);
+            }
+        }
+        Command::Export {
+            format,
+            include_secrets,
+        } => {
+            if include_secrets {
+                eprintln!(
+                    "warning: this export holds every secret in plain text; keep it out of shells' \
+                     history, shared folders and backups, and delete it when done"
+                );
+            }
+            let items = vault.export(include_secrets).await?;
+            let mut stdout = std::io::stdout().lock();
+            if format == "csv" {
+                exchange::write_csv(&items, include_secrets, &mut stdout)?;
+            } else {
+                serde_json::to_writer_pretty(&mut stdout, &items)
+                    .map_err(|e| Error::Io(e.to_string()))?;
+                writeln!(stdout)?;
+            }
+            stdout.flush()?;
+        }
+        Command::Backup { file } => {
+            let bytes = vault.backup(&file).await?;
+            if json {
+                output::json(&serde_json::json!({ "backup": file, "bytes": bytes }));
+            } else {
+                println!(
+                    "backed up the vault to {} ({bytes} bytes); the secrets stay in the OS keyring \
+                     and are not in this file",
+                    file.display()
+                );
+            }
+        }
+        Command::Doctor { repair } => {
+            let report = vault.doctor(repair).await?;
+            if json {
+                output::json(&report);
+            } else {
+                output::doctor(&report);
+            }
+            return Ok(match report.keyring {
+                _ if report.healthy => ExitCode::SUCCESS,
+                KeyringHealth::Locked { .. } | KeyringHealth::Unavailable { .. } => {
+                    ExitCode::from(4)
+                }
+                _ => ExitCode::FAILURE,
+            });
+        }
+        Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_record(verb: &str, record: &keydeck_core::KeyRecord, json: bool) {
+    if json {
+        output::json(record);
+    } else {
+        println!("{verb} {} ({})", record.name, record.id);
+    }
+}
+
+/// A generated secret, or one read from stdin (a hidden prompt on a terminal).
+fn new_secret(name: &str, generate: bool, prefix: Option<&str>) -> Result<Secret> {
+    if generate {
+        return Secret::generate(prefix);
+    }
+    let stdin = std::io::stdin();
+    let secret = if stdin.is_terminal() {
+        let typed = Zeroizing::new(
+            rpassword::prompt_password(format!("secret for {name}: "))
+                .map_err(|e| Error::Io(format!("cannot read the secret: {e}")))?,
+        );
+        Secret::new(typed.to_string())
+    } else {
+        let mut bytes = Zeroizing::new(Vec::new());
+        stdin
+            .lock()
+            .take(keydeck_core::secret::MAX_SECRET_BYTES as u64 + 3)
+            .read_to_end(&mut bytes)?;
+        Secret::from_bytes(bytes)
+    };
+    secret.map_err(|e| {
+        Error::InvalidInput(format!(
+            "{e}; pipe the secret on stdin (e.g. `printf %s \"$TOKEN\" | keydeck add {name}`) or use --generate"
+        ))
+    })
+}

@@ -1,0 +1,210 @@
+//! `keydeck`: the command-line face of the vault. Scripts rely on its names, its `--json`
+//! output and its exit codes (0 ok, 1 error, 2 usage, 3 not found, 4 keyring, 5 remote).
+
+mod clipboard;
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use keydeck_core::{Error, ErrorCode, KeyStatus, SortField};
+
+#[derive(Parser)]
+#[command(
+    name = "keydeck",
+    version,
+    about = "A key manager for API keys: metadata in a local SQLite vault, secrets in the OS keyring.",
+    after_help = "Secrets are read from stdin (never from arguments) and printed only by `reveal` \
+                  and `export --include-secrets`."
+)]
+pub struct Cli {
+    /// Data directory (default: the platform's data dir, e.g. ~/.local/share/keydeck).
+    #[arg(long, global = true, env = "KEYDECK_HOME", value_name = "DIR")]
+    home: Option<PathBuf>,
+    /// Print JSON (and errors as {"error": {"code", "message", "hint"}} on stderr).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Add a key. The secret comes from stdin unless --generate.
+    Add {
+        name: String,
+        #[command(flatten)]
+        meta: MetaArgs,
+        /// Generate a random secret (32 bytes of OS randomness, base62).
+        #[arg(long)]
+        generate: bool,
+        /// Readable prefix for a generated secret, e.g. kd_live_.
+        #[arg(long, requires = "generate")]
+        prefix: Option<String>,
+    },
+    /// List keys (metadata only).
+    List {
+        #[arg(long, value_parser = parse_status)]
+        status: Option<KeyStatus>,
+        /// Search name, scope, tag and id.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only keys with this scope.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Only keys of this source (`local` is the vault).
+        #[arg(long)]
+        source: Option<String>,
+        /// Sort by a column: name, id, mask, env, status, created_at, updated_at,
+        /// last_used_at, expires_at, revoked_at.
+        #[arg(long, value_parser = parse_sort)]
+        sort: Option<SortField>,
+        /// Sort in descending order.
+        #[arg(long)]
+        desc: bool,
+    },
+    /// Show one key's metadata, notes and history.
+    Show { key: String },
+    /// Print one key's secret to stdout.
+    Reveal { key: String },
+    /// Put one key's secret on the clipboard and clear it later if it is still there.
+    Copy {
+        key: String,
+        /// Seconds until the clipboard is cleared (0 = never).
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        clear_after: u64,
+    },
+    /// Change a key's metadata (its secret stays; see `rotate`).
+    Edit {
+        key: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        meta: MetaArgs,
+        /// Remove the expiry date.
+        #[arg(long, conflicts_with = "expires")]
+        no_expires: bool,
+    },
+    /// Revoke a key: keep its row and history, delete its secret.
+    Revoke {
+        key: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Delete a key and its secret.
+    Rm {
+        key: String,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Replace a key's secret (from stdin unless --generate), keeping its id.
+    Rotate {
+        key: String,
+        #[arg(long)]
+        generate: bool,
+        #[arg(long, requires = "generate")]
+        prefix: Option<String>,
+    },
+    /// Import keys from a .env, JSON or CSV file: all of them or none.
+    Import {
+        file: PathBuf,
+        /// File format (default: from the extension; .env otherwise).
+        #[arg(long, value_parser = ["env", "json", "csv"])]
+        format: Option<String>,
+        /// Show what would be imported without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// What to do with a name that already exists.
+        #[arg(long, default_value = "error", value_parser = ["error", "skip", "rename"])]
+        on_duplicate: String,
+    },
+    /// Export the vault to stdout (metadata only unless --include-secrets).
+    Export {
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
+        /// Include plaintext secrets (printed with a warning).
+        #[arg(long)]
+        include_secrets: bool,
+    },
+    /// Copy the database to FILE (secrets stay in the keyring).
+    Backup { file: PathBuf },
+    /// Check the database and that it agrees with the keyring.
+    Doctor {
+        /// Delete orphan secrets and secrets of revoked keys.
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Internal: holds the clipboard for `copy` and clears it.
+    #[command(name = "__clipboard-hold", hide = true)]
+    ClipboardHold {
+        #[arg(long)]
+        clear_after: u64,
+    },
+}
+
+/// Metadata options shared by `add` and `edit`.
+#[derive(clap::Args)]
+pub struct MetaArgs {
+    /// A scope (repeat for several).
+    #[arg(long = "scope", value_name = "S")]
+    scopes: Vec<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag", value_name = "T")]
+    tags: Vec<String>,
+    /// Environment, e.g. prod or staging.
+    #[arg(long, value_name = "E")]
+    env: Option<String>,
+    /// Expiry time (RFC 3339, e.g. 2027-01-31T00:00:00Z).
+    #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+    expires: Option<DateTime<Utc>>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+fn parse_status(s: &str) -> Result<KeyStatus, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_sort(s: &str) -> Result<SortField, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    keydeck_core::exchange::parse_time(s).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return report(&Error::Io(format!("cannot start: {err}")), json),
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(err) => report(&err, json),
+    }
+}
+
+/// Prints an error as `error: …` / `hint: …` (or JSON) on stderr and picks the exit code.
+fn report(err: &Error, json: bool) -> ExitCode {
+    output::error(err, json);
+    exit_code(err.code())
+}
+
+pub fn exit_code(code: ErrorCode) -> ExitCode {
+    ExitCode::from(match code {
+        ErrorCode::Usage => 2,
+        ErrorCode::NotFound | ErrorCode::SourceNotFound => 3,
+        ErrorCode::KeyringLocked | ErrorCode::KeyringUnavailable => 4,
+        _ => 1,
+    })
+}

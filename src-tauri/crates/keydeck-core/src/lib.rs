@@ -1,0 +1,34 @@
+//! keydeck's core: the key model, the local vault (SQLite metadata + OS keyring secrets)
+//! and everything the window and the CLI share. It never depends on tauri.
+
+pub mod error;
+pub mod exchange;
+pub mod mask;
+pub mod model;
+pub mod secret;
+pub mod secret_store;
+pub mod vault;
+
+pub use error::{Error, ErrorCode, Result};
+pub use model::{
+    KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
+};
+pub use secret::Secret;
+pub use secret_store::{KeyringStore, MemoryStore, SecretStore};
+pub use vault::Vault;
+
+/// The environment variable that overrides where keydeck keeps its data.
+pub const HOME_ENV: &str = "KEYDECK_HOME";
+
+/// The platform's data directory for keydeck (`~/.local/share/keydeck` on Linux),
+/// unless `KEYDECK_HOME` says otherwise.
+pub fn default_home() -> Result<std::path::PathBuf> {
+    if let Some(home) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
+        return Ok(home.into());
+    }
+    dirs::data_dir().map(|d| d.join("keydeck")).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "cannot find the platform's data directory; set {HOME_ENV} to a directory for keydeck's data"
+        ))
+    })
+}

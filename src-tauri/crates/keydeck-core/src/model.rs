@@ -1,0 +1,199 @@
+//! The shapes every part of keydeck shares: a key as listed, its details, and queries.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Error, Result};
+
+/// The `source` of every key in the local vault.
+pub const LOCAL_SOURCE: &str = "local";
+
+/// A key's state, derived from its dates (never stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    Active,
+    Revoked,
+    Expired,
+    /// Expires within the warning window (7 days unless configured).
+    Expiring,
+}
+
+impl KeyStatus {
+    pub const ALL: [KeyStatus; 4] = [
+        KeyStatus::Active,
+        KeyStatus::Revoked,
+        KeyStatus::Expired,
+        KeyStatus::Expiring,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Expired => "expired",
+            KeyStatus::Expiring => "expiring",
+        }
+    }
+}
+
+impl std::str::FromStr for KeyStatus {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        KeyStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "unknown status `{s}`; use active, revoked, expired or expiring"
+                ))
+            })
+    }
+}
+
+/// A key as every listing shows it: metadata only, never a secret.
+/// Exactly these fields make up `keydeck list --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyRecord {
+    pub id: String,
+    pub name: String,
+    pub mask: String,
+    pub scopes: Vec<String>,
+    pub tags: Vec<String>,
+    pub env: Option<String>,
+    pub status: KeyStatus,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+    /// Who holds the key on a remote source; the local vault has none.
+    pub owner: Option<String>,
+    /// Fields of a remote source that have no column here.
+    #[ts(type = "Record<string, unknown>")]
+    pub details: BTreeMap<String, serde_json::Value>,
+}
+
+/// One key with everything the vault knows about it (still no secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyDetail {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub record: KeyRecord,
+    pub notes: Option<String>,
+    pub history: Vec<KeyEvent>,
+}
+
+/// One line of a key's history: created, updated, rotated, revoked, used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyEvent {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub detail: Option<String>,
+}
+
+/// Metadata for a new key; the secret travels separately as a [`crate::Secret`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewKey {
+    pub name: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub env: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A change to a key's metadata; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyUpdate {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub env: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// The columns a listing can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SortField {
+    #[default]
+    Name,
+    Id,
+    Mask,
+    Env,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+    LastUsedAt,
+    ExpiresAt,
+    RevokedAt,
+}
+
+impl SortField {
+    pub const ALL: [SortField; 10] = [
+        SortField::Name,
+        SortField::Id,
+        SortField::Mask,
+        SortField::Env,
+        SortField::Status,
+        SortField::CreatedAt,
+        SortField::UpdatedAt,
+        SortField::LastUsedAt,
+        SortField::ExpiresAt,
+        SortField::RevokedAt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortField::Name => "name",
+            SortField::Id => "id",
+            SortField::Mask => "mask",
+            SortField::Env => "env",
+            SortField::Status => "status",
+            SortField::CreatedAt => "created_at",
+            SortField::UpdatedAt => "updated_at",
+            SortField::LastUsedAt => "last_used_at",
+            SortField::ExpiresAt => "expires_at",
+            SortField::RevokedAt => "revoked_at",
+        }
+    }
+}
+
+impl std::str::FromStr for SortField {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        SortField::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = SortField::ALL.iter().map(|f| f.as_str()).collect();
+                Error::InvalidInput(format!(
+                    "cannot sort by `{s}`; use one of {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// What to list: a search over name, scope, tag and id, filters, and an order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub status: Option<KeyStatus>,
+    pub scope: Option<String>,
+    pub sort: SortField,
+    pub descending: bool,
+}

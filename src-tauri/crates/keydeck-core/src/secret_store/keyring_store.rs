@@ -1,0 +1,108 @@
+use keyring::Entry;
+use zeroize::Zeroizing;
+
+use super::{SecretStore, SERVICE};
+use crate::{Error, Result, Secret};
+
+/// The attribute that ties a Secret Service item to one vault, so `doctor` can find this
+/// vault's secrets without touching another vault's.
+#[cfg(target_os = "linux")]
+const VAULT_ATTRIBUTE: &str = "keydeck_vault";
+
+/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
+/// Windows) through the `keyring` crate. Service `keydeck`, user = key id.
+pub struct KeyringStore {
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    vault_id: String,
+}
+
+impl KeyringStore {
+    pub fn new(vault_id: &str) -> Self {
+        KeyringStore {
+            vault_id: vault_id.to_string(),
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn entry(&self, id: &str) -> Result<Entry> {
+        let mut credential =
+            keyring::secret_service::SsCredential::new_with_target(None, SERVICE, id)
+                .map_err(map_error)?;
+        credential
+            .attributes
+            .insert(VAULT_ATTRIBUTE.to_string(), self.vault_id.clone());
+        credential.label = format!("keydeck key {id}");
+        Ok(Entry::new_with_credential(Box::new(credential)))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn entry(&self, id: &str) -> Result<Entry> {
+        Entry::new(SERVICE, id).map_err(map_error)
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn set(&self, id: &str, secret: &Secret) -> Result<()> {
+        self.entry(id)?
+            .set_password(secret.expose())
+            .map_err(map_error)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Secret>> {
+        match self.entry(id)?.get_secret() {
+            Ok(bytes) => Secret::from_bytes(Zeroizing::new(bytes)).map(Some),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(map_error(err)),
+        }
+    }
+
+    fn delete(&self, id: &str) -> Result<bool> {
+        match self.entry(id)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(err) => Err(map_error(err)),
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let ss = SecretService::connect(EncryptionType::Dh)
+            .map_err(|e| Error::KeyringUnavailable(e.to_string()))?;
+        let found = ss
+            .search_items(std::collections::HashMap::from([
+                ("service", SERVICE),
+                (VAULT_ATTRIBUTE, self.vault_id.as_str()),
+            ]))
+            .map_err(|e| Error::Keyring(e.to_string()))?;
+        let mut ids = Vec::new();
+        // Attributes are readable on locked items too: no unlock prompt for a search.
+        for item in found.unlocked.iter().chain(found.locked.iter()) {
+            let attributes = item
+                .get_attributes()
+                .map_err(|e| Error::Keyring(e.to_string()))?;
+            if let Some(user) = attributes.get("username") {
+                ids.push(user.clone());
+            }
+        }
+        Ok(Some(ids))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
+}
+
+/// Locked or refused (a dismissed unlock prompt) is `keyring_locked`; no keyring to talk to
+/// is `keyring_unavailable`. The keyring's messages never contain the secret.
+fn map_error(err: keyring::Error) -> Error {
+    match err {
+        keyring::Error::NoStorageAccess(inner) => Error::KeyringLocked(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) => Error::KeyringUnavailable(inner.to_string()),
+        keyring::Error::BadEncoding(_) => {
+            Error::Keyring("the stored secret is not UTF-8 text".into())
+        }
+        other => Error::Keyring(other.to_string()),
+    }
+}

@@ -1,0 +1,82 @@
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::SecretStore;
+use crate::{Error, Result, Secret};
+
+/// A fault the in-memory store can be told to produce, for tests of what a real keyring
+/// cannot do on demand (fail the next write, refuse access).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreFault {
+    Locked,
+    Unavailable,
+}
+
+/// Secrets in a map, for unit tests. Counts every call so tests can prove that listing
+/// never touches the store.
+#[derive(Default)]
+pub struct MemoryStore {
+    secrets: Mutex<HashMap<String, Secret>>,
+    calls: AtomicUsize,
+    fault: Mutex<Option<StoreFault>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many calls the store has answered (or refused) so far.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// Makes every following call fail with `fault` (or succeed again with `None`).
+    pub fn set_fault(&self, fault: Option<StoreFault>) {
+        *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
+    }
+
+    /// Puts a secret in directly, bypassing the vault (to model orphans).
+    pub fn plant(&self, id: &str, secret: Secret) {
+        self.map().insert(id.to_string(), secret);
+    }
+
+    fn enter(&self) -> Result<()> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match *self.fault.lock().unwrap_or_else(|e| e.into_inner()) {
+            None => Ok(()),
+            Some(StoreFault::Locked) => Err(Error::KeyringLocked("test store is locked".into())),
+            Some(StoreFault::Unavailable) => Err(Error::KeyringUnavailable(
+                "test store is unavailable".into(),
+            )),
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
+        self.secrets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn set(&self, id: &str, secret: &Secret) -> Result<()> {
+        self.enter()?;
+        self.map().insert(id.to_string(), secret.clone());
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Secret>> {
+        self.enter()?;
+        Ok(self.map().get(id).cloned())
+    }
+
+    fn delete(&self, id: &str) -> Result<bool> {
+        self.enter()?;
+        Ok(self.map().remove(id).is_some())
+    }
+
+    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+        self.enter()?;
+        Ok(Some(self.map().keys().cloned().collect()))
+    }
+}

@@ -1,0 +1,157 @@
+//! `doctor`: checks that the database is sound and that it and the keyring agree.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::{open::supported_schema_version, Vault};
+use crate::{Error, Result};
+
+#[derive(Debug, Serialize)]
+pub struct DoctorReport {
+    pub vault: String,
+    pub schema_version: i64,
+    pub supported_schema_version: i64,
+    /// `PRAGMA integrity_check`: `ok`, or what SQLite found.
+    pub integrity: String,
+    pub keys: i64,
+    pub keyring: KeyringHealth,
+    /// Unrevoked keys whose secret is gone from the keyring (deleted outside keydeck).
+    /// Not repaired: set the secret again with `keydeck rotate`, or remove the key.
+    pub missing_secrets: Vec<String>,
+    /// Revoked keys whose secret is still in the keyring. Repair deletes the secret.
+    pub revoked_with_secret: Vec<String>,
+    /// Secrets of this vault with no key row: left by an add, import or delete that was
+    /// interrupted before it committed. Nothing refers to them; repair deletes them.
+    pub orphan_secrets: Vec<String>,
+    /// What `--repair` changed.
+    pub repaired: Vec<String>,
+    pub healthy: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum KeyringHealth {
+    Ok,
+    /// The keyring cannot be searched here; keys were checked one by one.
+    OkNoSearch,
+    Locked {
+        message: String,
+    },
+    Unavailable {
+        message: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
+impl Vault {
+    pub async fn doctor(&self, repair: bool) -> Result<DoctorReport> {
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        let schema_version: i64 = sqlx::query_scalar(
+            "SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<(String, bool)> =
+            sqlx::query_as("SELECT id, revoked_at IS NOT NULL FROM keys ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut report = DoctorReport {
+            vault: self.db_path.display().to_string(),
+            schema_version,
+            supported_schema_version: supported_schema_version(),
+            integrity: integrity.join("; "),
+            keys: rows.len() as i64,
+            keyring: KeyringHealth::Ok,
+            missing_secrets: vec![],
+            revoked_with_secret: vec![],
+            orphan_secrets: vec![],
+            repaired: vec![],
+            healthy: false,
+        };
+
+        let check_rows = rows.clone();
+        let stored = self
+            .store_call(move |store| match store.list_ids()? {
+                Some(ids) => Ok((ids.into_iter().collect::<HashSet<_>>(), true)),
+                // No search on this platform: ask for each key's secret instead.
+                None => {
+                    let mut present = HashSet::new();
+                    for (id, _) in &check_rows {
+                        if store.get(id)?.is_some() {
+                            present.insert(id.clone());
+                        }
+                    }
+                    Ok((present, false))
+                }
+            })
+            .await;
+        match stored {
+            Ok((stored, searchable)) => {
+                if !searchable {
+                    report.keyring = KeyringHealth::OkNoSearch;
+                }
+                let row_ids: HashSet<&String> = rows.iter().map(|(id, _)| id).collect();
+                for (id, revoked) in &rows {
+                    match (revoked, stored.contains(id)) {
+                        (false, false) => report.missing_secrets.push(id.clone()),
+                        (true, true) => report.revoked_with_secret.push(id.clone()),
+                        _ => {}
+                    }
+                }
+                report.orphan_secrets = stored
+                    .iter()
+                    .filter(|id| !row_ids.contains(id))
+                    .cloned()
+                    .collect();
+                report.orphan_secrets.sort();
+            }
+            Err(Error::KeyringLocked(message)) => {
+                report.keyring = KeyringHealth::Locked { message }
+            }
+            Err(Error::KeyringUnavailable(message)) => {
+                report.keyring = KeyringHealth::Unavailable { message }
+            }
+            Err(other) => {
+                report.keyring = KeyringHealth::Error {
+                    message: other.to_string(),
+                }
+            }
+        }
+
+        if repair {
+            let doomed: Vec<(String, &'static str)> = report
+                .orphan_secrets
+                .drain(..)
+                .map(|id| (id, "deleted orphan secret"))
+                .chain(
+                    report
+                        .revoked_with_secret
+                        .drain(..)
+                        .map(|id| (id, "deleted the secret of revoked key")),
+                )
+                .collect();
+            report.repaired = self
+                .store_call(move |store| {
+                    doomed
+                        .into_iter()
+                        .map(|(id, what)| store.delete(&id).map(|_| format!("{what} {id}")))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .await?;
+        }
+        report.healthy = report.integrity == "ok"
+            && matches!(
+                report.keyring,
+                KeyringHealth::Ok | KeyringHealth::OkNoSearch
+            )
+            && report.missing_secrets.is_empty()
+            && report.revoked_with_secret.is_empty()
+            && report.orphan_secrets.is_empty();
+        Ok(report)
+    }
+}

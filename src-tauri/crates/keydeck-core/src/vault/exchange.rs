@@ -1,0 +1,180 @@
+//! Import and export against the vault. An import writes every key or none.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use serde::Serialize;
+
+use super::{insert_event, insert_row, validate, Vault};
+use crate::exchange::{ExportItem, ImportItem};
+use crate::mask::mask;
+use crate::{Error, KeyStatus, ListQuery, Result, Secret};
+
+/// What to do with an imported name that is already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDuplicate {
+    #[default]
+    Error,
+    Skip,
+    Rename,
+}
+
+impl std::str::FromStr for OnDuplicate {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "error" => Ok(OnDuplicate::Error),
+            "skip" => Ok(OnDuplicate::Skip),
+            "rename" => Ok(OnDuplicate::Rename),
+            _ => Err(Error::InvalidInput(format!(
+                "unknown duplicate policy `{s}`; use error, skip or rename"
+            ))),
+        }
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Default, Serialize)]
+pub struct ImportPlan {
+    pub added: Vec<PlannedKey>,
+    pub skipped: Vec<PlannedKey>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlannedKey {
+    pub line: usize,
+    pub name: String,
+    /// The name in the file, when it was renamed to avoid a duplicate.
+    pub renamed_from: Option<String>,
+    /// The new key's id (absent in a dry run and for skipped keys).
+    pub id: Option<String>,
+}
+
+impl Vault {
+    /// Imports keys all or nothing: every row and secret is written, or none is.
+    pub async fn import(
+        &self,
+        items: Vec<ImportItem>,
+        on_duplicate: OnDuplicate,
+        dry_run: bool,
+    ) -> Result<ImportPlan> {
+        let mut taken: HashSet<String> = sqlx::query_scalar("SELECT name FROM keys")
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .collect();
+        let mut plan = ImportPlan {
+            dry_run,
+            ..ImportPlan::default()
+        };
+        let mut accepted: Vec<(crate::NewKey, Secret)> = Vec::new();
+        for item in items {
+            let line = item.line;
+            let mut key = validate::new_key(item.key)
+                .map_err(|e| Error::InvalidInput(format!("line {line}: {e}")))?;
+            let mut renamed_from = None;
+            if taken.contains(&key.name) {
+                match on_duplicate {
+                    OnDuplicate::Error => {
+                        return Err(Error::InvalidInput(format!(
+                            "line {line}: a key named `{}` already exists; nothing was imported \
+                             (use --on-duplicate skip or --on-duplicate rename)",
+                            key.name
+                        )))
+                    }
+                    OnDuplicate::Skip => {
+                        plan.skipped.push(PlannedKey {
+                            line,
+                            name: key.name,
+                            renamed_from: None,
+                            id: None,
+                        });
+                        continue;
+                    }
+                    OnDuplicate::Rename => {
+                        let new_name = (2..)
+                            .map(|n| format!("{} ({n})", key.name))
+                            .find(|candidate| !taken.contains(candidate))
+                            .expect("an unused name exists");
+                        renamed_from = Some(std::mem::replace(&mut key.name, new_name));
+                    }
+                }
+            }
+            taken.insert(key.name.clone());
+            plan.added.push(PlannedKey {
+                line,
+                name: key.name.clone(),
+                renamed_from,
+                id: None,
+            });
+            accepted.push((key, item.secret));
+        }
+        if dry_run || accepted.is_empty() {
+            return Ok(plan);
+        }
+
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let mut writes = Vec::with_capacity(accepted.len());
+        for ((key, secret), planned) in accepted.into_iter().zip(plan.added.iter_mut()) {
+            let id = uuid::Uuid::new_v4().to_string();
+            insert_row(&mut tx, &id, &key, &mask(secret.expose()), now).await?;
+            insert_event(&mut tx, &id, now, "imported", None).await?;
+            planned.id = Some(id.clone());
+            writes.push((id, secret));
+        }
+        let ids: Vec<String> = writes.iter().map(|(id, _)| id.clone()).collect();
+        self.store_call(move |store| {
+            for (done, (id, secret)) in writes.iter().enumerate() {
+                if let Err(err) = store.set(id, secret) {
+                    // Undo the secrets already written; the rows roll back with the transaction.
+                    for (written, _) in &writes[..done] {
+                        let _ = store.delete(written);
+                    }
+                    return Err(err);
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        self.commit_or_forget(tx, &ids).await?;
+        Ok(plan)
+    }
+
+    /// Every key with its notes; with `include_secrets`, the secrets of unrevoked keys too.
+    pub async fn export(&self, include_secrets: bool) -> Result<Vec<ExportItem>> {
+        let records = self.list(&ListQuery::default()).await?;
+        let notes: std::collections::HashMap<String, Option<String>> =
+            sqlx::query_as::<_, (String, Option<String>)>("SELECT id, notes FROM keys")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        let secrets = if include_secrets {
+            let ids: Vec<String> = records
+                .iter()
+                .filter(|r| r.status != KeyStatus::Revoked)
+                .map(|r| r.id.clone())
+                .collect();
+            self.store_call(move |store| {
+                ids.into_iter()
+                    .map(|id| Ok((store.get(&id)?, id)))
+                    .map(|r| r.map(|(secret, id)| (id, secret)))
+                    .collect::<Result<std::collections::HashMap<_, _>>>()
+            })
+            .await?
+        } else {
+            Default::default()
+        };
+        let mut secrets = secrets;
+        Ok(records
+            .into_iter()
+            .map(|record| ExportItem {
+                notes: notes.get(&record.id).cloned().flatten(),
+                secret: secrets.remove(&record.id).flatten(),
+                record,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,545 @@
+//! The local vault: key metadata in SQLite, secrets in a [`SecretStore`].
+//!
+//! Every write that touches both goes row-then-secret inside one SQLite transaction that is
+//! committed only after the keyring accepted the secret, so a failed keyring write leaves no
+//! row and a crash can leave at most a secret without a row (which `doctor` explains and
+//! removes). Listing reads SQLite only.
+
+mod doctor;
+mod exchange;
+mod open;
+mod validate;
+
+pub use doctor::{DoctorReport, KeyringHealth};
+pub use exchange::{ImportPlan, OnDuplicate};
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use crate::mask::mask;
+use crate::model::LOCAL_SOURCE;
+use crate::{
+    Error, KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, Result, Secret,
+    SecretStore, SortField,
+};
+
+/// Keys expiring within this window are `expiring` unless the caller sets another.
+pub const DEFAULT_EXPIRING_WINDOW_DAYS: i64 = 7;
+
+pub struct Vault {
+    pool: SqlitePool,
+    store: Arc<dyn SecretStore>,
+    vault_id: String,
+    db_path: PathBuf,
+    expiring_window: Duration,
+}
+
+/// A `keys` row as SQLite returns it, with the status derived in SQL.
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: String,
+    name: String,
+    mask: String,
+    scopes: String,
+    tags: String,
+    env: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    last_used_at: Option<i64>,
+    expires_at: Option<i64>,
+    revoked_at: Option<i64>,
+    revoke_reason: Option<String>,
+    status: String,
+}
+
+/// Starts a query over keys with their derived status (`expiring` up to `window_end`).
+/// Filters go after it, on the subquery `k`, so they can use `status`.
+fn select_keys(now: DateTime<Utc>, window_end: DateTime<Utc>) -> QueryBuilder<'static, Sqlite> {
+    let mut sql = QueryBuilder::new(
+        "SELECT * FROM (SELECT id, name, mask, scopes, tags, env, created_at, updated_at, \
+         last_used_at, expires_at, revoked_at, revoke_reason, \
+         CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
+              WHEN expires_at IS NOT NULL AND expires_at <= ",
+    );
+    sql.push_bind(now.timestamp_millis())
+        .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
+        .push_bind(window_end.timestamp_millis())
+        .push(" THEN 'expiring' ELSE 'active' END AS status FROM keys) AS k WHERE 1=1");
+    sql
+}
+
+impl Vault {
+    /// Opens (or creates) the vault in `home`, with secrets in the OS keyring.
+    pub async fn open(home: &Path) -> Result<Self> {
+        Self::open_with(home, |vault_id| {
+            Arc::new(crate::KeyringStore::new(vault_id)) as Arc<dyn SecretStore>
+        })
+        .await
+    }
+
+    /// Opens the vault with the secret store `make_store` builds for its vault id.
+    pub async fn open_with(
+        home: &Path,
+        make_store: impl FnOnce(&str) -> Arc<dyn SecretStore>,
+    ) -> Result<Self> {
+        let (pool, db_path) = open::open_pool(home).await?;
+        let vault_id: String =
+            sqlx::query_scalar("SELECT value FROM vault_meta WHERE key = 'vault_id'")
+                .fetch_one(&pool)
+                .await?;
+        Ok(Vault {
+            store: make_store(&vault_id),
+            pool,
+            vault_id,
+            db_path,
+            expiring_window: Duration::days(DEFAULT_EXPIRING_WINDOW_DAYS),
+        })
+    }
+
+    fn select_keys(&self) -> QueryBuilder<'static, Sqlite> {
+        let now = Utc::now();
+        select_keys(now, now + self.expiring_window)
+    }
+
+    /// Sets how close to its expiry a key counts as `expiring`.
+    pub fn with_expiring_window(mut self, window: Duration) -> Self {
+        self.expiring_window = window;
+        self
+    }
+
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Closes the database cleanly (checkpoints the WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// Adds a key: the row and the secret, both or neither.
+    pub async fn add(&self, new: NewKey, secret: Secret) -> Result<KeyRecord> {
+        let new = validate::new_key(new)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        insert_row(&mut tx, &id, &new, &mask(secret.expose()), now).await?;
+        insert_event(&mut tx, &id, now, "created", None).await?;
+        let store_id = id.clone();
+        self.store_call(move |store| store.set(&store_id, &secret))
+            .await?;
+        self.commit_or_forget(tx, &[id.clone()]).await?;
+        self.get(&id).await
+    }
+
+    /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
+    pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
+        let mut sql = self.select_keys();
+        if let Some(search) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let pattern = format!("%{}%", escape_like(search));
+            sql.push(" AND (name LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR id LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\'))");
+        }
+        if let Some(status) = query.status {
+            sql.push(" AND status = ").push_bind(status.as_str());
+        }
+        if let Some(scope) = &query.scope {
+            sql.push(" AND EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value = ")
+                .push_bind(scope.clone())
+                .push(")");
+        }
+        let column = sort_column(query.sort);
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        // Unknown dates sort last either way; name and id break ties so the order is stable.
+        sql.push(format!(
+            " ORDER BY ({column} IS NULL), {column} {direction}, name, id"
+        ));
+        let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter().map(KeyRecord::try_from).collect()
+    }
+
+    /// One key by id, or by name.
+    pub async fn get(&self, id_or_name: &str) -> Result<KeyRecord> {
+        let mut sql = self.select_keys();
+        // An id wins over a name that happens to equal it.
+        sql.push(" AND (id = ")
+            .push_bind(id_or_name.to_string())
+            .push(" OR name = ")
+            .push_bind(id_or_name.to_string())
+            .push(") ORDER BY (id = ")
+            .push_bind(id_or_name.to_string())
+            .push(") DESC LIMIT 1");
+        let row: Option<KeyRow> = sql.build_query_as().fetch_optional(&self.pool).await?;
+        row.ok_or_else(|| Error::NotFound(id_or_name.to_string()))?
+            .try_into()
+    }
+
+    /// One key with its notes and history.
+    pub async fn detail(&self, id_or_name: &str) -> Result<KeyDetail> {
+        let record = self.get(id_or_name).await?;
+        let notes: Option<String> = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
+            .bind(&record.id)
+            .fetch_one(&self.pool)
+            .await?;
+        let events: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT at, kind, detail FROM key_events WHERE key_id = ? ORDER BY seq")
+                .bind(&record.id)
+                .fetch_all(&self.pool)
+                .await?;
+        let history = events
+            .into_iter()
+            .map(|(at, kind, detail)| {
+                Ok(KeyEvent {
+                    at: from_ms(at)?,
+                    kind,
+                    detail,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(KeyDetail {
+            record,
+            notes,
+            history,
+        })
+    }
+
+    /// The secret of one key, for reveal and copy. Records the use.
+    pub async fn reveal(&self, id_or_name: &str) -> Result<(KeyRecord, Secret)> {
+        let record = self.get(id_or_name).await?;
+        if record.status == KeyStatus::Revoked {
+            return Err(Error::KeyRevoked(record.name));
+        }
+        let id = record.id.clone();
+        let secret = self
+            .store_call(move |store| store.get(&id))
+            .await?
+            .ok_or_else(|| Error::SecretMissing(record.name.clone()))?;
+        sqlx::query("UPDATE keys SET last_used_at = ? WHERE id = ?")
+            .bind(Utc::now().timestamp_millis())
+            .bind(&record.id)
+            .execute(&self.pool)
+            .await?;
+        Ok((self.get(&record.id).await?, secret))
+    }
+
+    /// Changes a key's metadata (not its secret).
+    pub async fn update(&self, id_or_name: &str, update: KeyUpdate) -> Result<KeyRecord> {
+        let record = self.get(id_or_name).await?;
+        let update = validate::update(update)?;
+        let now = Utc::now();
+        let mut changed = Vec::new();
+        let mut sql = QueryBuilder::<Sqlite>::new("UPDATE keys SET updated_at = ");
+        sql.push_bind(now.timestamp_millis());
+        if let Some(name) = update.name {
+            sql.push(", name = ").push_bind(name);
+            changed.push("name");
+        }
+        if let Some(scopes) = update.scopes {
+            sql.push(", scopes = ").push_bind(to_json(&scopes));
+            changed.push("scopes");
+        }
+        if let Some(tags) = update.tags {
+            sql.push(", tags = ").push_bind(to_json(&tags));
+            changed.push("tags");
+        }
+        if let Some(env) = update.env {
+            sql.push(", env = ").push_bind(env);
+            changed.push("env");
+        }
+        if let Some(notes) = update.notes {
+            sql.push(", notes = ").push_bind(notes);
+            changed.push("notes");
+        }
+        if let Some(expires_at) = update.expires_at {
+            sql.push(", expires_at = ")
+                .push_bind(expires_at.map(|t| t.timestamp_millis()));
+            changed.push("expires_at");
+        }
+        if changed.is_empty() {
+            return Ok(record);
+        }
+        sql.push(" WHERE id = ").push_bind(record.id.clone());
+        let mut tx = self.pool.begin().await?;
+        sql.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| name_conflict(e, &record.name))?;
+        insert_event(
+            &mut tx,
+            &record.id,
+            now,
+            "updated",
+            Some(changed.join(", ")),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get(&record.id).await
+    }
+
+    /// Replaces a key's secret, keeping its id. On any failure the old secret stays.
+    pub async fn rotate(&self, id_or_name: &str, secret: Secret) -> Result<KeyRecord> {
+        let record = self.get(id_or_name).await?;
+        if record.status == KeyStatus::Revoked {
+            return Err(Error::KeyRevoked(record.name));
+        }
+        let id = record.id.clone();
+        let previous = self.store_call(move |store| store.get(&id)).await?;
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE keys SET mask = ?, updated_at = ? WHERE id = ?")
+            .bind(mask(secret.expose()))
+            .bind(now.timestamp_millis())
+            .bind(&record.id)
+            .execute(&mut *tx)
+            .await?;
+        insert_event(&mut tx, &record.id, now, "rotated", None).await?;
+        let id = record.id.clone();
+        self.store_call(move |store| store.set(&id, &secret))
+            .await?;
+        if let Err(err) = tx.commit().await {
+            let id = record.id.clone();
+            // Put the old secret back so the row and the keyring still agree.
+            let _ = self
+                .store_call(move |store| match previous {
+                    Some(old) => store.set(&id, &old),
+                    None => store.delete(&id).map(drop),
+                })
+                .await;
+            return Err(err.into());
+        }
+        self.get(&record.id).await
+    }
+
+    /// Revokes a key: keeps the row (with when and why) and deletes the secret.
+    pub async fn revoke(&self, id_or_name: &str, reason: Option<String>) -> Result<KeyRecord> {
+        let record = self.get(id_or_name).await?;
+        if record.status == KeyStatus::Revoked {
+            return Ok(record);
+        }
+        let reason = validate::optional_text("reason", reason, validate::MAX_NOTES_CHARS)?;
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE keys SET revoked_at = ?, revoke_reason = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(now.timestamp_millis())
+        .bind(&reason)
+        .bind(now.timestamp_millis())
+        .bind(&record.id)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, &record.id, now, "revoked", reason).await?;
+        let id = record.id.clone();
+        self.store_call(move |store| store.delete(&id)).await?;
+        tx.commit().await?;
+        self.get(&record.id).await
+    }
+
+    /// Deletes a key's row and its secret.
+    pub async fn delete(&self, id_or_name: &str) -> Result<KeyRecord> {
+        let record = self.get(id_or_name).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM keys WHERE id = ?")
+            .bind(&record.id)
+            .execute(&mut *tx)
+            .await?;
+        let id = record.id.clone();
+        self.store_call(move |store| store.delete(&id)).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Copies the database to `dest` with `VACUUM INTO` (a consistent snapshot, no secrets).
+    pub async fn backup(&self, dest: &Path) -> Result<u64> {
+        if dest.exists() {
+            return Err(Error::InvalidInput(format!(
+                "{} already exists; choose a new file name",
+                dest.display()
+            )));
+        }
+        let target = dest
+            .to_str()
+            .ok_or_else(|| Error::InvalidInput("the backup path must be UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(std::fs::metadata(dest)?.len())
+    }
+
+    /// Runs a blocking secret-store call off the async runtime.
+    async fn store_call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || call(store.as_ref()))
+            .await
+            .map_err(|e| Error::Keyring(format!("the keyring call did not finish: {e}")))?
+    }
+
+    /// Commits `tx`; if that fails, deletes the secrets just written for `ids` so no orphan
+    /// is left behind.
+    async fn commit_or_forget(
+        &self,
+        tx: sqlx::Transaction<'_, Sqlite>,
+        ids: &[String],
+    ) -> Result<()> {
+        if let Err(err) = tx.commit().await {
+            self.forget_secrets(ids.to_vec()).await;
+            return Err(err.into());
+        }
+        Ok(())
+    }
+
+    /// Best-effort removal of secrets whose rows never made it.
+    async fn forget_secrets(&self, ids: Vec<String>) {
+        let _ = self
+            .store_call(move |store| {
+                for id in &ids {
+                    let _ = store.delete(id);
+                }
+                Ok(())
+            })
+            .await;
+    }
+}
+
+async fn insert_row(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    id: &str,
+    new: &NewKey,
+    mask: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO keys (id, name, mask, scopes, tags, env, notes, created_at, updated_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(&new.name)
+    .bind(mask)
+    .bind(to_json(&new.scopes))
+    .bind(to_json(&new.tags))
+    .bind(&new.env)
+    .bind(&new.notes)
+    .bind(now.timestamp_millis())
+    .bind(now.timestamp_millis())
+    .bind(new.expires_at.map(|t| t.timestamp_millis()))
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| name_conflict(e, &new.name))?;
+    Ok(())
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    id: &str,
+    at: DateTime<Utc>,
+    kind: &str,
+    detail: Option<String>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO key_events (key_id, at, kind, detail) VALUES (?, ?, ?, ?)")
+        .bind(id)
+        .bind(at.timestamp_millis())
+        .bind(kind)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A UNIQUE violation on `keys.name` is a duplicate name, not a database failure.
+fn name_conflict(err: sqlx::Error, name: &str) -> Error {
+    match &err {
+        sqlx::Error::Database(db) if db.message().contains("keys.name") => {
+            Error::DuplicateName(name.to_string())
+        }
+        _ => err.into(),
+    }
+}
+
+fn sort_column(field: SortField) -> &'static str {
+    // A closed list: the sort field never reaches SQL as text from outside.
+    match field {
+        SortField::Name => "name",
+        SortField::Id => "id",
+        SortField::Mask => "mask",
+        SortField::Env => "env",
+        SortField::Status => "status",
+        SortField::CreatedAt => "created_at",
+        SortField::UpdatedAt => "updated_at",
+        SortField::LastUsedAt => "last_used_at",
+        SortField::ExpiresAt => "expires_at",
+        SortField::RevokedAt => "revoked_at",
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn to_json(items: &[String]) -> String {
+    serde_json::to_string(items).expect("a list of strings always serializes")
+}
+
+fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| Error::Database(format!("a stored time ({ms}) is out of range")))
+}
+
+impl TryFrom<KeyRow> for KeyRecord {
+    type Error = Error;
+    fn try_from(row: KeyRow) -> Result<Self> {
+        let list = |column: &str, text: &str| {
+            serde_json::from_str::<Vec<String>>(text)
+                .map_err(|e| Error::Database(format!("column {column} of key {}: {e}", row.id)))
+        };
+        Ok(KeyRecord {
+            scopes: list("scopes", &row.scopes)?,
+            tags: list("tags", &row.tags)?,
+            status: row.status.parse()?,
+            created_at: from_ms(row.created_at)?,
+            updated_at: from_ms(row.updated_at)?,
+            last_used_at: row.last_used_at.map(from_ms).transpose()?,
+            expires_at: row.expires_at.map(from_ms).transpose()?,
+            revoked_at: row.revoked_at.map(from_ms).transpose()?,
+            id: row.id,
+            name: row.name,
+            mask: row.mask,
+            env: row.env,
+            source: LOCAL_SOURCE.to_string(),
+            revoke_reason: row.revoke_reason,
+            owner: None,
+            details: Default::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! Opening the vault file: refuse what is not ours or is newer than we understand, then
+//! migrate. A refused file is never written to.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::{Error, Result};
+
+/// The database file inside the keydeck home.
+pub const DB_FILE: &str = "vault.sqlite3";
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The newest schema version this build understands.
+pub fn supported_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf)> {
+    create_private_dir(home)?;
+    let path = home.join(DB_FILE);
+    if path.exists() {
+        check_existing(&path).await?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a key the user was told is stored survives a power cut.
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| not_a_vault(&path, e))?;
+    MIGRATOR.run(&pool).await?;
+    Ok((pool, path))
+}
+
+/// Reads the schema version of an existing file without changing it.
+async fn check_existing(path: &Path) -> Result<()> {
+    let options = SqliteConnectOptions::from_str("sqlite://")
+        .map_err(|e| Error::Database(e.to_string()))?
+        .filename(path)
+        .read_only(true);
+    let mut conn = options.connect().await.map_err(|e| not_a_vault(path, e))?;
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|e| not_a_vault(path, e))?;
+    let has_migrations = tables.iter().any(|t| t == "_sqlx_migrations");
+    if !has_migrations && !tables.is_empty() {
+        return Err(Error::NotAVault {
+            path: path.display().to_string(),
+            reason: "it is an SQLite database of another program".into(),
+        });
+    }
+    if has_migrations {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&mut conn)
+                .await?;
+        let supported = supported_schema_version();
+        if let Some(found) = found.filter(|v| *v > supported) {
+            return Err(Error::VaultTooNew {
+                path: path.display().to_string(),
+                found,
+                supported,
+            });
+        }
+    }
+    conn.close().await?;
+    Ok(())
+}
+
+fn not_a_vault(path: &Path, err: sqlx::Error) -> Error {
+    match &err {
+        sqlx::Error::Database(db) if db.message().contains("not a database") => Error::NotAVault {
+            path: path.display().to_string(),
+            reason: "it is not an SQLite database".into(),
+        },
+        _ => err.into(),
+    }
+}
+
+/// Creates the home directory readable by its owner only.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the keydeck data directory {}: {e}",
+            dir.display()
+        ))
+    })
+}
