@@ -388,18 +388,16 @@ pub fn write_csv(
             item.notes.clone().unwrap_or_default(),
         ];
         if include_secrets {
-            let secret = Zeroizing::new(
+            row.push(
                 item.secret
                     .as_ref()
                     .map(|s| s.expose().to_string())
                     .unwrap_or_default(),
             );
-            row.push(secret.to_string());
-            writer.write_record(&row).map_err(csv_error)?;
-            row.iter_mut().for_each(|f| zeroize::Zeroize::zeroize(f));
-        } else {
-            writer.write_record(&row).map_err(csv_error)?;
         }
+        writer.write_record(&row).map_err(csv_error)?;
+        // The row may hold a copy of the secret.
+        row.iter_mut().for_each(zeroize::Zeroize::zeroize);
     }
     writer.flush()?;
     Ok(())

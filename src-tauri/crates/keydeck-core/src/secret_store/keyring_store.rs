@@ -99,10 +99,31 @@ impl SecretStore for KeyringStore {
 fn map_error(err: keyring::Error) -> Error {
     match err {
         keyring::Error::NoStorageAccess(inner) => Error::KeyringLocked(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) if is_locked(inner.as_ref()) => {
+            Error::KeyringLocked(inner.to_string())
+        }
         keyring::Error::PlatformFailure(inner) => Error::KeyringUnavailable(inner.to_string()),
         keyring::Error::BadEncoding(_) => {
             Error::Keyring("the stored secret is not UTF-8 text".into())
         }
         other => Error::Keyring(other.to_string()),
     }
+}
+
+/// keyring reports a write into a locked collection as a platform failure (it swallows the
+/// dismissed unlock prompt and then tries to create the item anyway); the Secret Service's
+/// error name says what really happened.
+#[cfg(target_os = "linux")]
+fn is_locked(inner: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    use dbus_secret_service::Error as SsError;
+    match inner.downcast_ref::<SsError>() {
+        Some(SsError::Locked | SsError::Prompt) => true,
+        Some(SsError::Dbus(dbus)) => dbus.name() == Some("org.freedesktop.Secret.Error.IsLocked"),
+        _ => false,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_locked(_inner: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    false
 }

@@ -10,6 +10,8 @@ use crate::{Error, Result};
 #[derive(Debug, Serialize)]
 pub struct DoctorReport {
     pub vault: String,
+    /// Tags this vault's keyring items (attribute `keydeck_vault`).
+    pub vault_id: String,
     pub schema_version: i64,
     pub supported_schema_version: i64,
     /// `PRAGMA integrity_check`: `ok`, or what SQLite found.
@@ -62,6 +64,7 @@ impl Vault {
                 .await?;
         let mut report = DoctorReport {
             vault: self.db_path.display().to_string(),
+            vault_id: self.vault_id.clone(),
             schema_version,
             supported_schema_version: supported_schema_version(),
             integrity: integrity.join("; "),

@@ -134,7 +134,7 @@ impl Vault {
         let store_id = id.clone();
         self.store_call(move |store| store.set(&store_id, &secret))
             .await?;
-        self.commit_or_forget(tx, &[id.clone()]).await?;
+        self.commit_or_forget(tx, std::slice::from_ref(&id)).await?;
         self.get(&id).await
     }
 

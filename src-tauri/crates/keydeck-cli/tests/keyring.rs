@@ -1,0 +1,128 @@
+//! The CLI against the real Secret Service (gnome-keyring started by scripts/session.sh).
+
+mod common;
+
+use common::{secret_tool_lookup, Home};
+
+#[test]
+fn a_key_added_with_the_cli_is_in_the_keyring_until_revoked() {
+    let home = Home::new();
+    let secret = common::canary("keyring");
+    let id = home.add("payments", &secret, &["--scope", "charges:write"]);
+
+    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(secret.as_str()));
+    assert_eq!(
+        home.run(&["reveal", &id], None).ok().stdout,
+        format!("{secret}\n")
+    );
+
+    home.run(&["revoke", "payments", "--reason", "rotated out"], None)
+        .ok();
+    assert_eq!(secret_tool_lookup(&id), None, "revoke deletes the secret");
+    let listed = home.list();
+    assert_eq!(listed.len(), 1, "the row stays");
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["status"], "revoked");
+    assert_eq!(listed[0]["revoke_reason"], "rotated out");
+
+    let reveal = home.run(&["reveal", "payments"], None);
+    assert_eq!(reveal.code, 1);
+    assert!(reveal.stderr.contains("revoked"), "{reveal:?}");
+    assert!(reveal.stdout.is_empty());
+}
+
+#[test]
+fn rm_deletes_row_and_secret_rotate_replaces_the_secret() {
+    let home = Home::new();
+    let id = home.add("svc", "first-secret-value-0001", &[]);
+    let rotated = home
+        .run(
+            &["rotate", "svc", "--json"],
+            Some(b"second-secret-value-0002\n"),
+        )
+        .ok();
+    assert_eq!(rotated.json()["id"], id.as_str());
+    assert_eq!(rotated.json()["mask"], "second-…0002");
+    assert_eq!(
+        secret_tool_lookup(&id).as_deref(),
+        Some("second-secret-value-0002")
+    );
+
+    let refused = home.run(&["rm", "svc"], None);
+    assert_eq!(
+        refused.code, 2,
+        "rm without --yes is a usage error: {refused:?}"
+    );
+    assert!(secret_tool_lookup(&id).is_some());
+
+    home.run(&["rm", "svc", "--yes"], None).ok();
+    assert!(home.list().is_empty());
+    assert_eq!(secret_tool_lookup(&id), None);
+}
+
+#[test]
+fn generated_secrets_have_the_prefix_and_are_never_printed_by_add() {
+    let home = Home::new();
+    let out = home
+        .run(&["add", "gen", "--generate", "--prefix", "kd_live_"], None)
+        .ok();
+    let id = home.list()[0]["id"].as_str().unwrap().to_string();
+    let secret = secret_tool_lookup(&id).expect("stored");
+    let body = secret.strip_prefix("kd_live_").expect("prefixed");
+    assert_eq!(body.len(), 43);
+    assert!(body.chars().all(|c| c.is_ascii_alphanumeric()));
+    assert!(!out.stdout.contains(&secret) && !out.stderr.contains(&secret));
+}
+
+#[test]
+fn doctor_finds_and_repairs_orphans_in_the_real_keyring() {
+    let home = Home::new();
+    let id = home.add("kept", "kept-secret-000000000", &[]);
+    let doctor = home.run(&["doctor", "--json"], None).ok().json();
+    assert_eq!(doctor["healthy"], true, "{doctor}");
+    assert_eq!(doctor["keyring"]["status"], "ok");
+
+    // An orphan of this vault: a secret tagged with its vault id but no row.
+    let vault_id = vault_id(&home);
+    let orphan = "00000000-0000-4000-8000-00000000beef";
+    let mut store = std::process::Command::new("secret-tool");
+    store.args([
+        "store",
+        "--label",
+        "orphan",
+        "service",
+        "keydeck",
+        "username",
+        orphan,
+        "keydeck_vault",
+        &vault_id,
+        "target",
+        "default",
+        "application",
+        "rust-keyring",
+    ]);
+    let out = common::run(store, Some(b"orphan-secret"));
+    assert_eq!(out.code, 0, "{out:?}");
+
+    let doctor = home.run(&["doctor", "--json"], None);
+    assert_eq!(doctor.code, 1);
+    assert_eq!(doctor.json()["orphan_secrets"], serde_json::json!([orphan]));
+    let repaired = home
+        .run(&["doctor", "--repair", "--json"], None)
+        .ok()
+        .json();
+    assert_eq!(repaired["healthy"], true, "{repaired}");
+    assert_eq!(secret_tool_lookup(orphan), None);
+    assert!(
+        secret_tool_lookup(&id).is_some(),
+        "the real key's secret is untouched"
+    );
+}
+
+fn vault_id(home: &Home) -> String {
+    let doctor = home.run(&["doctor", "--json"], None).ok().json();
+    doctor["vault_id"]
+        .as_str()
+        .expect("doctor names the vault id")
+        .to_string()
+}
