@@ -38,6 +38,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const defaultQuery: ListQuery = {
+  source: 'local',
   search: null,
   status: null,
   scope: null,

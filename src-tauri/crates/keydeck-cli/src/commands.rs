@@ -9,24 +9,70 @@ use keydeck_core::vault::{KeyringHealth, OnDuplicate};
 use keydeck_core::{Error, KeyUpdate, ListQuery, NewKey, Result, Secret, Vault};
 use zeroize::Zeroizing;
 
-use crate::{clipboard, output, Cli, Command, MetaArgs};
+use keydeck_core::remote::{Client, ClientConfig};
+use keydeck_core::vault::RemoteRevoke;
+
+use crate::{clipboard, output, serve, source, Cli, Command, MetaArgs};
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
-    if let Command::ClipboardHold { clear_after } = cli.command {
-        return clipboard::hold(clear_after).map(|()| ExitCode::SUCCESS);
+    match &cli.command {
+        Command::ClipboardHold { clear_after } => {
+            return clipboard::hold(*clear_after).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            print_openapi: Some(dialect),
+            ..
+        } => {
+            println!("{}", keydeck_core::remote::openapi(dialect.parse()?));
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
     let home = match cli.home {
         Some(home) => home,
         None => keydeck_core::default_home()?,
     };
+    let client = Client::new(ClientConfig {
+        request_timeout: std::time::Duration::from_secs(cli.timeout.max(1)),
+        connect_timeout: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
+        ..ClientConfig::default()
+    })?;
     let vault = Vault::open(&home).await?;
-    let result = dispatch(&vault, cli.command, json).await;
+    let result = match cli.command {
+        Command::Serve {
+            dialect,
+            port,
+            token_file,
+            user_id,
+            allow_revoke,
+            ..
+        } => {
+            let options = serve::Options {
+                dialect: dialect.expect("clap requires it").parse()?,
+                port,
+                token_file,
+                user_id,
+                allow_revoke,
+                home,
+            };
+            serve::run(&vault, options)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Source(command) => source::run(&vault, &client, command, json).await,
+        command => dispatch(&vault, &client, command, json).await,
+    };
     vault.close().await;
     result
 }
 
-async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCode> {
+async fn dispatch(
+    vault: &Vault,
+    client: &Client,
+    command: Command,
+    json: bool,
+) -> Result<ExitCode> {
     match command {
         Command::Add {
             name,
@@ -64,16 +110,17 @@ async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCod
             sort,
             desc,
         } => {
-            if let Some(source) = source.filter(|s| s != LOCAL_SOURCE) {
-                return Err(Error::SourceNotFound(source));
-            }
             let query = ListQuery {
+                source: Some(source.clone().unwrap_or_else(|| LOCAL_SOURCE.to_string())),
                 search,
                 status,
                 scope,
                 sort: sort.unwrap_or_default(),
                 descending: desc,
             };
+            if let Some(name) = source.filter(|s| s != LOCAL_SOURCE) {
+                return source::list(vault, client, &name, &query, json).await;
+            }
             let records = vault.list(&query).await?;
             if json {
                 output::json(&records);
@@ -81,22 +128,29 @@ async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCod
                 output::table(&records);
             }
         }
-        Command::Show { key } => {
-            let detail = vault.detail(&key).await?;
+        Command::Show { key, pick } => {
+            let record = vault.find(pick.source.as_deref(), &key).await?;
+            let detail = vault.detail_of(record).await?;
             if json {
                 output::json(&detail);
             } else {
                 output::detail(&detail);
             }
         }
-        Command::Reveal { key } => {
-            let (_, secret) = vault.reveal(&key).await?;
+        Command::Reveal { key, pick } => {
+            let record = vault.find(pick.source.as_deref(), &key).await?;
+            let (_, secret) = vault.reveal_key(record).await?;
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{}", secret.expose())?;
             stdout.flush()?;
         }
-        Command::Copy { key, clear_after } => {
-            let (record, secret) = vault.reveal(&key).await?;
+        Command::Copy {
+            key,
+            pick,
+            clear_after,
+        } => {
+            let record = vault.find(pick.source.as_deref(), &key).await?;
+            let (record, secret) = vault.reveal_key(record).await?;
             clipboard::copy(&secret, clear_after)?;
             let when = match clear_after {
                 0 => "it stays until something else is copied".to_string(),
@@ -141,9 +195,28 @@ async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCod
             let record = vault.update(&key, update).await?;
             print_record("updated", &record, json);
         }
-        Command::Revoke { key, reason } => {
-            let record = vault.revoke(&key, reason).await?;
-            print_record("revoked", &record, json);
+        Command::Revoke { key, pick, reason } => {
+            let record = vault.find(pick.source.as_deref(), &key).await?;
+            if record.source == LOCAL_SOURCE {
+                let record = vault.revoke(&record.id, reason).await?;
+                print_record("revoked", &record, json);
+            } else {
+                let outcome = vault.revoke_remote(&record, client).await?;
+                if json {
+                    output::json(&outcome);
+                } else {
+                    match outcome {
+                        RemoteRevoke::Revoked { .. } => println!(
+                            "revoked {} ({}) on source {}: it is now listed as revoked",
+                            record.name, record.id, record.source
+                        ),
+                        RemoteRevoke::Gone { .. } => println!(
+                            "revoked {} ({}) on source {}: it is no longer listed",
+                            record.name, record.id, record.source
+                        ),
+                    }
+                }
+            }
         }
         Command::Rm { key, yes } => {
             if !yes {
@@ -237,7 +310,9 @@ async fn dispatch(vault: &Vault, command: Command, json: bool) -> Result<ExitCod
                 _ => ExitCode::FAILURE,
             });
         }
-        Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
+        Command::ClipboardHold { .. } | Command::Serve { .. } | Command::Source(_) => {
+            unreachable!("handled in run")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -255,10 +330,22 @@ fn new_secret(name: &str, generate: bool, prefix: Option<&str>) -> Result<Secret
     if generate {
         return Secret::generate(prefix);
     }
+    read_secret(
+        &format!("secret for {name}"),
+        &format!("keydeck add {name}"),
+    )
+    .map_err(|e| match e {
+        Error::InvalidInput(message) => Error::InvalidInput(format!("{message} or use --generate")),
+        other => other,
+    })
+}
+
+/// Reads a secret from stdin (a hidden prompt on a terminal), never from arguments.
+pub fn read_secret(prompt: &str, example: &str) -> Result<Secret> {
     let stdin = std::io::stdin();
     let secret = if stdin.is_terminal() {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("secret for {name}: "))
+            rpassword::prompt_password(format!("{prompt}: "))
                 .map_err(|e| Error::Io(format!("cannot read the secret: {e}")))?,
         );
         Secret::new(typed.to_string())
@@ -272,7 +359,7 @@ fn new_secret(name: &str, generate: bool, prefix: Option<&str>) -> Result<Secret
     };
     secret.map_err(|e| {
         Error::InvalidInput(format!(
-            "{e}; pipe the secret on stdin (e.g. `printf %s \"$TOKEN\" | keydeck add {name}`) or use --generate"
+            "{e}; pipe it on stdin (e.g. `printf %s \"$TOKEN\" | {example}`)"
         ))
     })
 }

@@ -4,6 +4,8 @@
 mod clipboard;
 mod commands;
 mod output;
+mod serve;
+mod source;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,12 @@ pub struct Cli {
     /// Print JSON (and errors as {"error": {"code", "message", "hint"}} on stderr).
     #[arg(long, global = true)]
     json: bool,
+    /// Seconds a remote request may take, body included.
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
+    timeout: u64,
+    /// Seconds to wait for a remote server to accept the connection.
+    #[arg(long, global = true, default_value_t = 5, value_name = "SECS")]
+    connect_timeout: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,12 +75,22 @@ pub enum Command {
         desc: bool,
     },
     /// Show one key's metadata, notes and history.
-    Show { key: String },
+    Show {
+        key: String,
+        #[command(flatten)]
+        pick: SourcePick,
+    },
     /// Print one key's secret to stdout.
-    Reveal { key: String },
+    Reveal {
+        key: String,
+        #[command(flatten)]
+        pick: SourcePick,
+    },
     /// Put one key's secret on the clipboard and clear it later if it is still there.
     Copy {
         key: String,
+        #[command(flatten)]
+        pick: SourcePick,
         /// Seconds until the clipboard is cleared (0 = never).
         #[arg(long, default_value_t = 30, value_name = "SECS")]
         clear_after: u64,
@@ -89,9 +107,12 @@ pub enum Command {
         #[arg(long, conflicts_with = "expires")]
         no_expires: bool,
     },
-    /// Revoke a key: keep its row and history, delete its secret.
+    /// Revoke a key: keep its row and history, delete its secret. A remote key is revoked
+    /// on its server with the source's revoke template.
     Revoke {
         key: String,
+        #[command(flatten)]
+        pick: SourcePick,
         #[arg(long)]
         reason: Option<String>,
     },
@@ -139,12 +160,90 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// Remote sources: servers that speak one of the five list-API dialects.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Serve the local vault on 127.0.0.1 as one of the five dialects (a demo server and
+    /// the client's test peer). Dialects 001 and 004 return full keys, because their APIs
+    /// do: only clients holding the token can read them.
+    Serve {
+        #[arg(long, value_parser = ["000", "001", "002", "003", "004"], required_unless_present = "print_openapi")]
+        dialect: Option<String>,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+        /// File holding the token clients must send (default: a new one in the data dir).
+        #[arg(long, value_name = "F")]
+        token_file: Option<PathBuf>,
+        /// 004: the user id whose keys are served (others get 404 user_not_found).
+        #[arg(long, value_name = "ID")]
+        user_id: Option<String>,
+        /// Also accept `DELETE <list path>/{id}` to revoke a key (not in the seeds).
+        #[arg(long)]
+        allow_revoke: bool,
+        /// Print the dialect's OpenAPI 3.1 description and exit.
+        #[arg(long, value_name = "DIALECT", value_parser = ["000", "001", "002", "003", "004"])]
+        print_openapi: Option<String>,
+    },
     /// Internal: holds the clipboard for `copy` and clears it.
     #[command(name = "__clipboard-hold", hide = true)]
     ClipboardHold {
         #[arg(long)]
         clear_after: u64,
     },
+}
+
+#[derive(Subcommand)]
+pub enum SourceCommand {
+    /// Add a remote source; its credential is read from stdin and kept in the keyring.
+    Add {
+        name: String,
+        #[arg(long)]
+        url: String,
+        /// 000, 001, 002, 003, 004, or detect (tries each and says which answered).
+        #[arg(long, value_parser = ["000", "001", "002", "003", "004", "detect"])]
+        dialect: String,
+        /// 004: the user whose keys to list.
+        #[arg(long, value_name = "ID")]
+        user_id: Option<String>,
+        /// Header that carries the credential (default: the dialect's).
+        #[arg(long, value_name = "H")]
+        auth_header: Option<String>,
+        /// Scheme before the credential, e.g. Bearer or ApiKey ("" for none).
+        #[arg(long, value_name = "S")]
+        auth_scheme: Option<String>,
+        /// How to revoke a key on this server, e.g. "DELETE /api/v1/user/api-keys/{id}".
+        #[arg(long, value_name = "TEMPLATE")]
+        revoke: Option<String>,
+        /// Allow plain http to another machine: anyone on the network path can then read
+        /// the token and the keys.
+        #[arg(long)]
+        allow_insecure: bool,
+        /// Do not list the source right away.
+        #[arg(long)]
+        no_sync: bool,
+    },
+    /// List the sources with their sync state.
+    List,
+    /// Fetch a source's listing again (or every source's).
+    Sync {
+        #[arg(required_unless_present = "all")]
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+    /// Replace a source's credential (read from stdin).
+    SetToken { name: String },
+    /// Remove a source, its cached listing and its secrets.
+    Rm { name: String },
+}
+
+/// Which source a key is looked up in, when a name or id is in several.
+#[derive(clap::Args)]
+pub struct SourcePick {
+    /// The key's source (`local` is the vault; default: the vault, then any source).
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
 }
 
 /// Metadata options shared by `add` and `edit`.
@@ -205,6 +304,7 @@ pub fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::Usage => 2,
         ErrorCode::NotFound | ErrorCode::SourceNotFound => 3,
         ErrorCode::KeyringLocked | ErrorCode::KeyringUnavailable => 4,
+        code if code.is_remote() => 5,
         _ => 1,
     })
 }

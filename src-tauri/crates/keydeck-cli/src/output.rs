@@ -83,8 +83,9 @@ pub fn detail(d: &KeyDetail) {
         ("scopes", r.scopes.join(", ")),
         ("tags", r.tags.join(", ")),
         ("env", r.env.clone().unwrap_or_default()),
-        ("created", time(&Some(r.created_at))),
-        ("updated", time(&Some(r.updated_at))),
+        ("owner", r.owner.clone().unwrap_or_default()),
+        ("created", time(&r.created_at)),
+        ("updated", time(&r.updated_at)),
         ("last used", time(&r.last_used_at)),
         ("expires", time(&r.expires_at)),
         ("revoked", time(&r.revoked_at)),
@@ -95,6 +96,16 @@ pub fn detail(d: &KeyDetail) {
         if !value.is_empty() && value != "-" {
             println!("{label:>10}: {value}");
         }
+    }
+    for (field, value) in &r.details {
+        let value = match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        println!("{field:>10}: {value}");
+    }
+    if d.history.is_empty() {
+        return;
     }
     println!("{:>10}:", "history");
     for event in &d.history {

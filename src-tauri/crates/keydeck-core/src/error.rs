@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::remote::{RemoteError, RemoteErrorKind};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,8 @@ pub enum Error {
     Io(String),
     #[error("the clipboard is not available ({0})")]
     Clipboard(String),
+    #[error("{}", .0.describe())]
+    Remote(Box<RemoteError>),
 }
 
 /// The stable, machine-readable side of [`Error`]: what the UI and `--json` output switch on.
@@ -63,6 +67,60 @@ pub enum ErrorCode {
     Database,
     Io,
     Clipboard,
+    RemoteUnauthorized,
+    RemoteForbidden,
+    RemoteNotFound,
+    RemoteInvalidRequest,
+    RemotePaymentRequired,
+    RemoteUpgradeRequired,
+    RemoteRateLimited,
+    RemoteNotImplemented,
+    RemoteServerError,
+    RemoteUnexpectedStatus,
+    RemoteTimeout,
+    RemoteUnreachable,
+    RemoteTooLarge,
+    RemoteInvalidResponse,
+    RemoteRedirect,
+    RemotePaging,
+    RemoteInsecure,
+    RemoteUnsupported,
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(code)) => f.write_str(&code),
+            _ => write!(f, "{self:?}"),
+        }
+    }
+}
+
+impl ErrorCode {
+    /// Every error that came from (or concerns) a remote source.
+    pub fn is_remote(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RemoteUnauthorized
+                | ErrorCode::RemoteForbidden
+                | ErrorCode::RemoteNotFound
+                | ErrorCode::RemoteInvalidRequest
+                | ErrorCode::RemotePaymentRequired
+                | ErrorCode::RemoteUpgradeRequired
+                | ErrorCode::RemoteRateLimited
+                | ErrorCode::RemoteNotImplemented
+                | ErrorCode::RemoteServerError
+                | ErrorCode::RemoteUnexpectedStatus
+                | ErrorCode::RemoteTimeout
+                | ErrorCode::RemoteUnreachable
+                | ErrorCode::RemoteTooLarge
+                | ErrorCode::RemoteInvalidResponse
+                | ErrorCode::RemoteRedirect
+                | ErrorCode::RemotePaging
+                | ErrorCode::RemoteInsecure
+                | ErrorCode::RemoteUnsupported
+        )
+    }
 }
 
 impl Error {
@@ -83,6 +141,26 @@ impl Error {
             Error::Database(_) => ErrorCode::Database,
             Error::Io(_) => ErrorCode::Io,
             Error::Clipboard(_) => ErrorCode::Clipboard,
+            Error::Remote(remote) => match remote.kind {
+                RemoteErrorKind::Unauthorized => ErrorCode::RemoteUnauthorized,
+                RemoteErrorKind::Forbidden => ErrorCode::RemoteForbidden,
+                RemoteErrorKind::NotFound => ErrorCode::RemoteNotFound,
+                RemoteErrorKind::InvalidRequest => ErrorCode::RemoteInvalidRequest,
+                RemoteErrorKind::PaymentRequired => ErrorCode::RemotePaymentRequired,
+                RemoteErrorKind::UpgradeRequired => ErrorCode::RemoteUpgradeRequired,
+                RemoteErrorKind::RateLimited => ErrorCode::RemoteRateLimited,
+                RemoteErrorKind::NotImplemented => ErrorCode::RemoteNotImplemented,
+                RemoteErrorKind::ServerError => ErrorCode::RemoteServerError,
+                RemoteErrorKind::UnexpectedStatus => ErrorCode::RemoteUnexpectedStatus,
+                RemoteErrorKind::Timeout => ErrorCode::RemoteTimeout,
+                RemoteErrorKind::Unreachable => ErrorCode::RemoteUnreachable,
+                RemoteErrorKind::TooLarge => ErrorCode::RemoteTooLarge,
+                RemoteErrorKind::InvalidResponse => ErrorCode::RemoteInvalidResponse,
+                RemoteErrorKind::Redirect => ErrorCode::RemoteRedirect,
+                RemoteErrorKind::Paging => ErrorCode::RemotePaging,
+                RemoteErrorKind::Insecure => ErrorCode::RemoteInsecure,
+                RemoteErrorKind::Unsupported => ErrorCode::RemoteUnsupported,
+            },
         }
     }
 
@@ -111,6 +189,12 @@ impl Error {
                 "point --home (or KEYDECK_HOME) at a keydeck data directory; the file was left untouched"
             }
             Error::Database(_) => "run `keydeck doctor`; if it persists, restore a backup made with `keydeck backup`",
+            Error::Remote(remote) => {
+                return Some(match &remote.server_hint {
+                    Some(server) => format!("{} (the server says: {server})", remote.advice()),
+                    None => remote.advice(),
+                })
+            }
             Error::Clipboard(_) => {
                 "keydeck needs a graphical session (X11 or Wayland) to copy; use `keydeck reveal` to print the secret instead"
             }
@@ -144,6 +228,10 @@ pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
     pub hint: Option<String>,
+    /// Everything a remote server said, for errors from a remote source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remote: Option<Box<RemoteError>>,
 }
 
 impl From<&Error> for ErrorBody {
@@ -152,6 +240,16 @@ impl From<&Error> for ErrorBody {
             code: err.code(),
             message: err.to_string(),
             hint: err.hint(),
+            remote: match err {
+                Error::Remote(remote) => Some(remote.clone()),
+                _ => None,
+            },
         }
+    }
+}
+
+impl From<RemoteError> for Error {
+    fn from(err: RemoteError) -> Self {
+        Error::Remote(Box::new(err))
     }
 }

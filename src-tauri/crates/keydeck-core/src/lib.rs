@@ -5,6 +5,7 @@ pub mod error;
 pub mod exchange;
 pub mod mask;
 pub mod model;
+pub mod remote;
 pub mod secret;
 pub mod secret_store;
 pub mod vault;

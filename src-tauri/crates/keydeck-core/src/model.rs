@@ -20,14 +20,17 @@ pub enum KeyStatus {
     Expired,
     /// Expires within the warning window (7 days unless configured).
     Expiring,
+    /// Listed by a remote source whose API says nothing about revocation or expiry (003).
+    Unknown,
 }
 
 impl KeyStatus {
-    pub const ALL: [KeyStatus; 4] = [
+    pub const ALL: [KeyStatus; 5] = [
         KeyStatus::Active,
         KeyStatus::Revoked,
         KeyStatus::Expired,
         KeyStatus::Expiring,
+        KeyStatus::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl KeyStatus {
             KeyStatus::Revoked => "revoked",
             KeyStatus::Expired => "expired",
             KeyStatus::Expiring => "expiring",
+            KeyStatus::Unknown => "unknown",
         }
     }
 }
@@ -48,7 +52,7 @@ impl std::str::FromStr for KeyStatus {
             .find(|status| status.as_str() == s)
             .ok_or_else(|| {
                 Error::InvalidInput(format!(
-                    "unknown status `{s}`; use active, revoked, expired or expiring"
+                    "unknown status `{s}`; use active, revoked, expired, expiring or unknown"
                 ))
             })
     }
@@ -66,8 +70,9 @@ pub struct KeyRecord {
     pub env: Option<String>,
     pub status: KeyStatus,
     pub source: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    /// Unknown (`null`) only for remote keys whose API does not say.
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -134,6 +139,8 @@ pub enum SortField {
     Mask,
     Env,
     Status,
+    Owner,
+    Source,
     CreatedAt,
     UpdatedAt,
     LastUsedAt,
@@ -142,12 +149,14 @@ pub enum SortField {
 }
 
 impl SortField {
-    pub const ALL: [SortField; 10] = [
+    pub const ALL: [SortField; 12] = [
         SortField::Name,
         SortField::Id,
         SortField::Mask,
         SortField::Env,
         SortField::Status,
+        SortField::Owner,
+        SortField::Source,
         SortField::CreatedAt,
         SortField::UpdatedAt,
         SortField::LastUsedAt,
@@ -162,6 +171,8 @@ impl SortField {
             SortField::Mask => "mask",
             SortField::Env => "env",
             SortField::Status => "status",
+            SortField::Owner => "owner",
+            SortField::Source => "source",
             SortField::CreatedAt => "created_at",
             SortField::UpdatedAt => "updated_at",
             SortField::LastUsedAt => "last_used_at",
@@ -187,10 +198,12 @@ impl std::str::FromStr for SortField {
     }
 }
 
-/// What to list: a search over name, scope, tag and id, filters, and an order.
+/// What to list: a search over name, scope, tag, id and owner, filters, and an order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct ListQuery {
+    /// One source (`local` is the vault); every source when absent.
+    pub source: Option<String>,
     pub search: Option<String>,
     pub status: Option<KeyStatus>,
     pub scope: Option<String>,

@@ -5,7 +5,11 @@ import type { KeyStatus } from "./KeyStatus";
 /**
  * One key with everything the vault knows about it (still no secret).
  */
-export type KeyDetail = { notes: string | null, history: Array<KeyEvent>, id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, created_at: string, updated_at: string, last_used_at: string | null, expires_at: string | null, revoked_at: string | null, revoke_reason: string | null, 
+export type KeyDetail = { notes: string | null, history: Array<KeyEvent>, id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, 
+/**
+ * Unknown (`null`) only for remote keys whose API does not say.
+ */
+created_at: string | null, updated_at: string | null, last_used_at: string | null, expires_at: string | null, revoked_at: string | null, revoke_reason: string | null, 
 /**
  * Who holds the key on a remote source; the local vault has none.
  */

@@ -5,7 +5,11 @@ import type { KeyStatus } from "./KeyStatus";
  * A key as every listing shows it: metadata only, never a secret.
  * Exactly these fields make up `keydeck list --json`.
  */
-export type KeyRecord = { id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, created_at: string, updated_at: string, last_used_at: string | null, expires_at: string | null, revoked_at: string | null, revoke_reason: string | null, 
+export type KeyRecord = { id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, 
+/**
+ * Unknown (`null`) only for remote keys whose API does not say.
+ */
+created_at: string | null, updated_at: string | null, last_used_at: string | null, expires_at: string | null, revoked_at: string | null, revoke_reason: string | null, 
 /**
  * Who holds the key on a remote source; the local vault has none.
  */

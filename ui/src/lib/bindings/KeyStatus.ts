@@ -3,4 +3,4 @@
 /**
  * A key's state, derived from its dates (never stored).
  */
-export type KeyStatus = "active" | "revoked" | "expired" | "expiring";
+export type KeyStatus = "active" | "revoked" | "expired" | "expiring" | "unknown";

@@ -3,6 +3,10 @@ import type { KeyStatus } from "./KeyStatus";
 import type { SortField } from "./SortField";
 
 /**
- * What to list: a search over name, scope, tag and id, filters, and an order.
+ * What to list: a search over name, scope, tag, id and owner, filters, and an order.
  */
-export type ListQuery = { search: string | null, status: KeyStatus | null, scope: string | null, sort: SortField, descending: boolean, };
+export type ListQuery = { 
+/**
+ * One source (`local` is the vault); every source when absent.
+ */
+source: string | null, search: string | null, status: KeyStatus | null, scope: string | null, sort: SortField, descending: boolean, };

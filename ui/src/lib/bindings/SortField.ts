@@ -3,4 +3,4 @@
 /**
  * The columns a listing can be sorted by.
  */
-export type SortField = "name" | "id" | "mask" | "env" | "status" | "created_at" | "updated_at" | "last_used_at" | "expires_at" | "revoked_at";
+export type SortField = "name" | "id" | "mask" | "env" | "status" | "owner" | "source" | "created_at" | "updated_at" | "last_used_at" | "expires_at" | "revoked_at";

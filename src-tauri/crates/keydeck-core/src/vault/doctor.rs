@@ -58,17 +58,21 @@ impl Vault {
         )
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<(String, bool)> =
-            sqlx::query_as("SELECT id, revoked_at IS NOT NULL FROM keys ORDER BY name")
+        let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM keys")
+            .fetch_one(&self.pool)
+            .await?;
+        let revoked: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM keys WHERE revoked_at IS NOT NULL ORDER BY name")
                 .fetch_all(&self.pool)
                 .await?;
+        let expected = self.expected_secret_ids().await?;
         let mut report = DoctorReport {
             vault: self.db_path.display().to_string(),
             vault_id: self.vault_id.clone(),
             schema_version,
             supported_schema_version: supported_schema_version(),
             integrity: integrity.join("; "),
-            keys: rows.len() as i64,
+            keys,
             keyring: KeyringHealth::Ok,
             missing_secrets: vec![],
             revoked_with_secret: vec![],
@@ -77,16 +81,20 @@ impl Vault {
             healthy: false,
         };
 
-        let check_rows = rows.clone();
+        let wanted: Vec<String> = expected
+            .iter()
+            .map(|(id, _)| id.clone())
+            .chain(revoked.iter().cloned())
+            .collect();
         let stored = self
             .store_call(move |store| match store.list_ids()? {
                 Some(ids) => Ok((ids.into_iter().collect::<HashSet<_>>(), true)),
-                // No search on this platform: ask for each key's secret instead.
+                // No search on this platform: ask for each expected secret instead.
                 None => {
                     let mut present = HashSet::new();
-                    for (id, _) in &check_rows {
-                        if store.get(id)?.is_some() {
-                            present.insert(id.clone());
+                    for id in wanted {
+                        if store.get(&id)?.is_some() {
+                            present.insert(id);
                         }
                     }
                     Ok((present, false))
@@ -98,17 +106,24 @@ impl Vault {
                 if !searchable {
                     report.keyring = KeyringHealth::OkNoSearch;
                 }
-                let row_ids: HashSet<&String> = rows.iter().map(|(id, _)| id).collect();
-                for (id, revoked) in &rows {
-                    match (revoked, stored.contains(id)) {
-                        (false, false) => report.missing_secrets.push(id.clone()),
-                        (true, true) => report.revoked_with_secret.push(id.clone()),
-                        _ => {}
-                    }
-                }
+                report.missing_secrets = expected
+                    .iter()
+                    .filter(|(id, _)| !stored.contains(id))
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                report.revoked_with_secret = revoked
+                    .iter()
+                    .filter(|id| stored.contains(*id))
+                    .cloned()
+                    .collect();
+                let known: HashSet<&String> = expected
+                    .iter()
+                    .map(|(id, _)| id)
+                    .chain(revoked.iter())
+                    .collect();
                 report.orphan_secrets = stored
                     .iter()
-                    .filter(|id| !row_ids.contains(id))
+                    .filter(|id| !known.contains(id))
                     .cloned()
                     .collect();
                 report.orphan_secrets.sort();

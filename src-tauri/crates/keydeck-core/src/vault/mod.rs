@@ -8,10 +8,12 @@
 mod doctor;
 mod exchange;
 mod open;
+mod sources;
 mod validate;
 
 pub use doctor::{DoctorReport, KeyringHealth};
 pub use exchange::{ImportPlan, OnDuplicate};
+pub use sources::{RemoteRevoke, SourceInfo, SourceSpec, SyncReport};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +31,8 @@ use crate::{
 /// Keys expiring within this window are `expiring` unless the caller sets another.
 pub const DEFAULT_EXPIRING_WINDOW_DAYS: i64 = 7;
 
+/// Cheap to clone: clones share the connection pool and the secret store.
+#[derive(Clone)]
 pub struct Vault {
     pool: SqlitePool,
     store: Arc<dyn SecretStore>,
@@ -37,7 +41,7 @@ pub struct Vault {
     expiring_window: Duration,
 }
 
-/// A `keys` row as SQLite returns it, with the status derived in SQL.
+/// A row of the `all_keys` view as SQLite returns it, with the status derived in SQL.
 #[derive(sqlx::FromRow)]
 struct KeyRow {
     id: String,
@@ -46,8 +50,11 @@ struct KeyRow {
     scopes: String,
     tags: String,
     env: Option<String>,
-    created_at: i64,
-    updated_at: i64,
+    source: String,
+    owner: Option<String>,
+    details: String,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
     last_used_at: Option<i64>,
     expires_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -59,15 +66,16 @@ struct KeyRow {
 /// Filters go after it, on the subquery `k`, so they can use `status`.
 fn select_keys(now: DateTime<Utc>, window_end: DateTime<Utc>) -> QueryBuilder<'static, Sqlite> {
     let mut sql = QueryBuilder::new(
-        "SELECT * FROM (SELECT id, name, mask, scopes, tags, env, created_at, updated_at, \
-         last_used_at, expires_at, revoked_at, revoke_reason, \
-         CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
+        "SELECT * FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
+         created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
+         CASE WHEN revoked THEN 'revoked' \
+              WHEN NOT status_known THEN 'unknown' \
               WHEN expires_at IS NOT NULL AND expires_at <= ",
     );
     sql.push_bind(now.timestamp_millis())
         .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
         .push_bind(window_end.timestamp_millis())
-        .push(" THEN 'expiring' ELSE 'active' END AS status FROM keys) AS k WHERE 1=1");
+        .push(" THEN 'expiring' ELSE 'active' END AS status FROM all_keys) AS k WHERE 1=1");
     sql
 }
 
@@ -141,6 +149,9 @@ impl Vault {
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
         let mut sql = self.select_keys();
+        if let Some(source) = &query.source {
+            sql.push(" AND source = ").push_bind(source.clone());
+        }
         if let Some(search) = query
             .search
             .as_deref()
@@ -155,8 +166,10 @@ impl Vault {
                 .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value LIKE ")
                 .push_bind(pattern.clone())
                 .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\') OR owner LIKE ")
                 .push_bind(pattern)
-                .push(" ESCAPE '\\'))");
+                .push(" ESCAPE '\\')");
         }
         if let Some(status) = query.status {
             sql.push(" AND status = ").push_bind(status.as_str());
@@ -168,33 +181,76 @@ impl Vault {
         }
         let column = sort_column(query.sort);
         let direction = if query.descending { "DESC" } else { "ASC" };
-        // Unknown dates sort last either way; name and id break ties so the order is stable.
+        // Unknown dates sort last either way; name, source and id make the order stable.
         sql.push(format!(
-            " ORDER BY ({column} IS NULL), {column} {direction}, name, id"
+            " ORDER BY ({column} IS NULL), {column} {direction}, name, source, id"
         ));
         let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(KeyRecord::try_from).collect()
     }
 
-    /// One key by id, or by name.
+    /// One key of any source by id, or by name (the vault's first, then an id over a name).
     pub async fn get(&self, id_or_name: &str) -> Result<KeyRecord> {
+        self.find(None, id_or_name).await
+    }
+
+    /// One key of the local vault; a remote key of that name is refused, not touched.
+    pub async fn get_local(&self, id_or_name: &str, verb: &str) -> Result<KeyRecord> {
+        let record = self.get(id_or_name).await?;
+        if record.source != LOCAL_SOURCE {
+            return Err(Error::InvalidInput(format!(
+                "`{id_or_name}` is a key of the remote source `{}`; keydeck can {verb} only keys of the local vault",
+                record.source
+            )));
+        }
+        Ok(record)
+    }
+
+    /// One key by id or name, in `source` or in any source. A name or id that several
+    /// remote sources list (and the vault does not) is ambiguous: pick a source.
+    pub async fn find(&self, source: Option<&str>, id_or_name: &str) -> Result<KeyRecord> {
         let mut sql = self.select_keys();
-        // An id wins over a name that happens to equal it.
+        if let Some(source) = source {
+            sql.push(" AND source = ").push_bind(source.to_string());
+        }
         sql.push(" AND (id = ")
             .push_bind(id_or_name.to_string())
             .push(" OR name = ")
             .push_bind(id_or_name.to_string())
-            .push(") ORDER BY (id = ")
+            .push(") ORDER BY (source = 'local') DESC, (id = ")
             .push_bind(id_or_name.to_string())
-            .push(") DESC LIMIT 1");
-        let row: Option<KeyRow> = sql.build_query_as().fetch_optional(&self.pool).await?;
-        row.ok_or_else(|| Error::NotFound(id_or_name.to_string()))?
-            .try_into()
+            .push(") DESC, source LIMIT 2");
+        let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+        let mut found = rows
+            .into_iter()
+            .map(KeyRecord::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        match found.len() {
+            0 => Err(Error::NotFound(id_or_name.to_string())),
+            2 if found[0].source != LOCAL_SOURCE && found[0].source != found[1].source => {
+                Err(Error::Usage(format!(
+                    "`{id_or_name}` matches keys of the sources `{}` and `{}`; name one with --source",
+                    found[0].source, found[1].source
+                )))
+            }
+            _ => Ok(found.swap_remove(0)),
+        }
     }
 
     /// One key with its notes and history.
     pub async fn detail(&self, id_or_name: &str) -> Result<KeyDetail> {
-        let record = self.get(id_or_name).await?;
+        self.detail_of(self.get(id_or_name).await?).await
+    }
+
+    /// The notes and history of a key already found.
+    pub async fn detail_of(&self, record: KeyRecord) -> Result<KeyDetail> {
+        if record.source != LOCAL_SOURCE {
+            return Ok(KeyDetail {
+                record,
+                notes: None,
+                history: Vec::new(),
+            });
+        }
         let notes: Option<String> = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
             .bind(&record.id)
             .fetch_one(&self.pool)
@@ -221,9 +277,16 @@ impl Vault {
         })
     }
 
-    /// The secret of one key, for reveal and copy. Records the use.
+    /// The secret of one key, for reveal and copy. Records the use of vault keys.
     pub async fn reveal(&self, id_or_name: &str) -> Result<(KeyRecord, Secret)> {
-        let record = self.get(id_or_name).await?;
+        self.reveal_key(self.get(id_or_name).await?).await
+    }
+
+    /// The secret of a key already found (of any source).
+    pub async fn reveal_key(&self, record: KeyRecord) -> Result<(KeyRecord, Secret)> {
+        if record.source != LOCAL_SOURCE {
+            return self.reveal_remote(record).await;
+        }
         if record.status == KeyStatus::Revoked {
             return Err(Error::KeyRevoked(record.name));
         }
@@ -240,9 +303,27 @@ impl Vault {
         Ok((self.get(&record.id).await?, secret))
     }
 
+    /// The secrets of several vault keys at once, without recording a use (for `keydeck
+    /// serve`, whose dialects 001 and 004 return full keys). Keys without one are left out.
+    pub async fn secrets_of(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<std::collections::HashMap<String, Secret>> {
+        self.store_call(move |store| {
+            let mut found = std::collections::HashMap::new();
+            for id in ids {
+                if let Some(secret) = store.get(&id)? {
+                    found.insert(id, secret);
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
     /// Changes a key's metadata (not its secret).
     pub async fn update(&self, id_or_name: &str, update: KeyUpdate) -> Result<KeyRecord> {
-        let record = self.get(id_or_name).await?;
+        let record = self.get_local(id_or_name, "edit").await?;
         let update = validate::update(update)?;
         let now = Utc::now();
         let mut changed = Vec::new();
@@ -296,7 +377,7 @@ impl Vault {
 
     /// Replaces a key's secret, keeping its id. On any failure the old secret stays.
     pub async fn rotate(&self, id_or_name: &str, secret: Secret) -> Result<KeyRecord> {
-        let record = self.get(id_or_name).await?;
+        let record = self.get_local(id_or_name, "rotate").await?;
         if record.status == KeyStatus::Revoked {
             return Err(Error::KeyRevoked(record.name));
         }
@@ -330,7 +411,12 @@ impl Vault {
 
     /// Revokes a key: keeps the row (with when and why) and deletes the secret.
     pub async fn revoke(&self, id_or_name: &str, reason: Option<String>) -> Result<KeyRecord> {
-        let record = self.get(id_or_name).await?;
+        let record = self
+            .get_local(
+                id_or_name,
+                "revoke here (remote keys: `Vault::revoke_remote`)",
+            )
+            .await?;
         if record.status == KeyStatus::Revoked {
             return Ok(record);
         }
@@ -355,7 +441,7 @@ impl Vault {
 
     /// Deletes a key's row and its secret.
     pub async fn delete(&self, id_or_name: &str) -> Result<KeyRecord> {
-        let record = self.get(id_or_name).await?;
+        let record = self.get_local(id_or_name, "delete").await?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM keys WHERE id = ?")
             .bind(&record.id)
@@ -485,6 +571,8 @@ fn sort_column(field: SortField) -> &'static str {
         SortField::Mask => "mask",
         SortField::Env => "env",
         SortField::Status => "status",
+        SortField::Owner => "owner",
+        SortField::Source => "source",
         SortField::CreatedAt => "created_at",
         SortField::UpdatedAt => "updated_at",
         SortField::LastUsedAt => "last_used_at",
@@ -520,12 +608,14 @@ impl TryFrom<KeyRow> for KeyRecord {
             serde_json::from_str::<Vec<String>>(text)
                 .map_err(|e| Error::Database(format!("column {column} of key {}: {e}", row.id)))
         };
+        let details = serde_json::from_str(&row.details)
+            .map_err(|e| Error::Database(format!("column details of key {}: {e}", row.id)))?;
         Ok(KeyRecord {
             scopes: list("scopes", &row.scopes)?,
             tags: list("tags", &row.tags)?,
             status: row.status.parse()?,
-            created_at: from_ms(row.created_at)?,
-            updated_at: from_ms(row.updated_at)?,
+            created_at: row.created_at.map(from_ms).transpose()?,
+            updated_at: row.updated_at.map(from_ms).transpose()?,
             last_used_at: row.last_used_at.map(from_ms).transpose()?,
             expires_at: row.expires_at.map(from_ms).transpose()?,
             revoked_at: row.revoked_at.map(from_ms).transpose()?,
@@ -533,10 +623,10 @@ impl TryFrom<KeyRow> for KeyRecord {
             name: row.name,
             mask: row.mask,
             env: row.env,
-            source: LOCAL_SOURCE.to_string(),
+            source: row.source,
             revoke_reason: row.revoke_reason,
-            owner: None,
-            details: Default::default(),
+            owner: row.owner,
+            details,
         })
     }
 }

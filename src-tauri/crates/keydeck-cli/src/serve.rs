@@ -1,0 +1,232 @@
+//! `keydeck serve`: the local vault on 127.0.0.1 as one of the five dialects. The dialect
+//! modules in keydeck-core decide every answer; this is only the HTTP server around them.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, StatusCode};
+use axum::response::Response;
+use keydeck_core::model::LOCAL_SOURCE;
+use keydeck_core::remote::{
+    decode_component, DialectId, ListParams, ServeContext, ServeRequest, ServeResponse, ServedKey,
+};
+use keydeck_core::{Error, KeyStatus, ListQuery, Result, Secret, SortField, Vault};
+use zeroize::Zeroizing;
+
+pub struct Options {
+    pub dialect: DialectId,
+    pub port: u16,
+    pub token_file: Option<PathBuf>,
+    pub user_id: Option<String>,
+    pub allow_revoke: bool,
+    pub home: PathBuf,
+}
+
+struct Server {
+    vault: Vault,
+    dialect: DialectId,
+    token: Secret,
+    user_id: Option<String>,
+    allow_revoke: bool,
+}
+
+pub async fn run(vault: &Vault, options: Options) -> Result<()> {
+    if options.dialect == DialectId::D004 && options.user_id.is_none() {
+        return Err(Error::Usage(
+            "dialect 004 serves one user's keys: give --user-id".into(),
+        ));
+    }
+    let (token, token_path) = token(&options)?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+    let address = listener.local_addr()?;
+    // The first line is what scripts and tests read.
+    println!("listening on http://{address}");
+    println!(
+        "dialect {} · token in {} · stop with Ctrl+C",
+        options.dialect,
+        token_path.display()
+    );
+    use std::io::Write;
+    std::io::stdout().flush()?;
+
+    let server = Arc::new(Server {
+        vault: vault.clone(),
+        dialect: options.dialect,
+        token,
+        user_id: options.user_id,
+        allow_revoke: options.allow_revoke,
+    });
+    let app = axum::Router::new().fallback(handle).with_state(server);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| Error::Io(format!("the server stopped: {e}")))
+}
+
+/// The token from --token-file, or a new one written (owner-only) into the data dir.
+fn token(options: &Options) -> Result<(Secret, PathBuf)> {
+    if let Some(path) = &options.token_file {
+        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            Error::InvalidInput(format!(
+                "cannot read the token file {}: {e}",
+                path.display()
+            ))
+        })?);
+        let token = Secret::from_bytes(bytes)
+            .map_err(|e| Error::InvalidInput(format!("the token file {}: {e}", path.display())))?;
+        return Ok((token, path.clone()));
+    }
+    let path = options
+        .home
+        .join(format!("serve-{}.token", options.dialect));
+    let token = Secret::generate(Some("kd_serve_"))?;
+    let mut file_options = std::fs::OpenOptions::new();
+    file_options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file_options, 0o600);
+    use std::io::Write;
+    file_options
+        .open(&path)
+        .and_then(|mut f| f.write_all(token.expose().as_bytes()))
+        .map_err(|e| {
+            Error::Io(format!(
+                "cannot write the token file {}: {e}",
+                path.display()
+            ))
+        })?;
+    Ok((token, path))
+}
+
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+async fn handle(State(server): State<Arc<Server>>, request: Request<Body>) -> Response {
+    let (parts, _) = request.into_parts();
+    let request = ServeRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts
+            .uri
+            .query()
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        headers: parts.headers,
+    };
+    let answer = match server.answer(&request).await {
+        Ok(answer) => answer,
+        Err(err) => {
+            // The vault failed (keyring locked…): a plain 500, without details.
+            eprintln!("error: {err}");
+            ServeResponse::json(500, &serde_json::json!({"message": "internal error"}))
+        }
+    };
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (name, value) in &answer.headers {
+        response = response.header(name, value);
+    }
+    response
+        .body(Body::from(answer.body))
+        .expect("a valid response")
+}
+
+impl Server {
+    async fn answer(&self, request: &ServeRequest) -> Result<ServeResponse> {
+        let dialect = self.dialect.dialect();
+        if self.allow_revoke && request.method == "DELETE" {
+            if let Some(id) = self.revoke_target(&request.path) {
+                if !dialect.accepts(&request.headers, &self.token) {
+                    return Ok(dialect.serve(request, &self.context(), &[]));
+                }
+                return Ok(
+                    match self
+                        .vault
+                        .revoke(&id, Some("revoked through keydeck serve".into()))
+                        .await
+                    {
+                        Ok(_) => ServeResponse {
+                            status: 204,
+                            headers: vec![],
+                            body: vec![],
+                        },
+                        Err(Error::NotFound(_)) => {
+                            ServeResponse::json(404, &serde_json::json!({"message": "no such key"}))
+                        }
+                        Err(other) => return Err(other),
+                    },
+                );
+            }
+        }
+        let records = self
+            .vault
+            .list(&ListQuery {
+                source: Some(LOCAL_SOURCE.into()),
+                sort: SortField::Name,
+                ..ListQuery::default()
+            })
+            .await?;
+        let mut secrets = if dialect.serves_secrets() {
+            let ids = records
+                .iter()
+                .filter(|r| r.status != KeyStatus::Revoked)
+                .map(|r| r.id.clone())
+                .collect();
+            self.vault.secrets_of(ids).await?
+        } else {
+            Default::default()
+        };
+        let keys: Vec<ServedKey> = records
+            .into_iter()
+            .map(|record| ServedKey {
+                secret: secrets.remove(&record.id),
+                record,
+            })
+            .collect();
+        Ok(dialect.serve(request, &self.context(), &keys))
+    }
+
+    fn context(&self) -> ServeContext {
+        ServeContext {
+            token: self.token.clone(),
+            user_id: self.user_id.clone(),
+            account_id: "local".into(),
+            request_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// `DELETE <list path>/{id}` names a key to revoke.
+    fn revoke_target(&self, path: &str) -> Option<String> {
+        let list = self
+            .dialect
+            .dialect()
+            .list_path(ListParams {
+                user_id: self.user_id.as_deref(),
+                cursor: None,
+            })
+            .ok()?;
+        let list = list.split('?').next().unwrap_or_default();
+        let id = path.strip_prefix(list)?.strip_prefix('/')?;
+        (!id.is_empty() && !id.contains('/')).then(|| decode_component(id))
+    }
+}

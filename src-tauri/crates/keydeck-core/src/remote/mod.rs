@@ -1,0 +1,306 @@
+//! Remote sources: the five documented "list API keys" dialects, one module each with the
+//! same shape (`wire.rs` mirrors the seed's JSON exactly; `mod.rs` converts both ways and
+//! answers as a server for `keydeck serve`), and the HTTP client they share.
+
+pub mod client;
+pub mod d000_user_api_keys;
+pub mod d001_keys;
+pub mod d002_api_keys;
+pub mod d003_api_keys_count;
+pub mod d004_user_auth_keys;
+pub mod error;
+mod serve;
+
+pub use client::{Client, ClientConfig};
+pub use error::{RemoteError, RemoteErrorKind};
+pub use serve::{ServeContext, ServeRequest, ServeResponse, ServedKey};
+
+/// The dialect's OpenAPI 3.1 description, written from its seed.
+pub fn openapi(dialect: DialectId) -> &'static str {
+    match dialect {
+        DialectId::D000 => include_str!("d000_user_api_keys/openapi.json"),
+        DialectId::D001 => include_str!("d001_keys/openapi.json"),
+        DialectId::D002 => include_str!("d002_api_keys/openapi.json"),
+        DialectId::D003 => include_str!("d003_api_keys_count/openapi.json"),
+        DialectId::D004 => include_str!("d004_user_auth_keys/openapi.json"),
+    }
+}
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Error, Result, Secret};
+
+/// The five dialects, named after their seed documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub enum DialectId {
+    #[serde(rename = "000")]
+    D000,
+    #[serde(rename = "001")]
+    D001,
+    #[serde(rename = "002")]
+    D002,
+    #[serde(rename = "003")]
+    D003,
+    #[serde(rename = "004")]
+    D004,
+}
+
+impl DialectId {
+    pub const ALL: [DialectId; 5] = [
+        DialectId::D000,
+        DialectId::D001,
+        DialectId::D002,
+        DialectId::D003,
+        DialectId::D004,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialectId::D000 => "000",
+            DialectId::D001 => "001",
+            DialectId::D002 => "002",
+            DialectId::D003 => "003",
+            DialectId::D004 => "004",
+        }
+    }
+
+    /// The dialect's implementation.
+    pub fn dialect(self) -> &'static dyn Dialect {
+        match self {
+            DialectId::D000 => &d000_user_api_keys::D000,
+            DialectId::D001 => &d001_keys::D001,
+            DialectId::D002 => &d002_api_keys::D002,
+            DialectId::D003 => &d003_api_keys_count::D003,
+            DialectId::D004 => &d004_user_auth_keys::D004,
+        }
+    }
+}
+
+impl std::fmt::Display for DialectId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DialectId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        DialectId::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "unknown dialect `{s}`; use 000, 001, 002, 003, 004 or detect"
+                ))
+            })
+    }
+}
+
+/// Which header carries the credential, and with which scheme (`Bearer`, `ApiKey`…; none
+/// sends the bare credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuthStyle {
+    pub header: String,
+    pub scheme: Option<String>,
+}
+
+impl AuthStyle {
+    pub fn bearer() -> Self {
+        AuthStyle {
+            header: "Authorization".into(),
+            scheme: Some("Bearer".into()),
+        }
+    }
+
+    pub fn bare(header: &str) -> Self {
+        AuthStyle {
+            header: header.into(),
+            scheme: None,
+        }
+    }
+
+    /// The header value for `credential`.
+    pub fn value(&self, credential: &Secret) -> String {
+        match &self.scheme {
+            Some(scheme) if !scheme.is_empty() => format!("{scheme} {}", credential.expose()),
+            _ => credential.expose().to_string(),
+        }
+    }
+}
+
+/// What a list request needs beyond the source URL.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListParams<'a> {
+    /// 004's `{user_id}`.
+    pub user_id: Option<&'a str>,
+    /// 002's `after` cursor.
+    pub cursor: Option<&'a str>,
+}
+
+/// One key as a remote source lists it, in keydeck's terms. The status is derived from
+/// `revoked`, `revoked_at`, `expires_at` (and `status_known`) where listings are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteKey {
+    pub id: String,
+    pub name: String,
+    pub mask: String,
+    pub scopes: Vec<String>,
+    pub env: Option<String>,
+    pub owner: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+    /// False where the dialect says nothing about revocation or expiry (003).
+    pub status_known: bool,
+    /// Every field of the answer that has no column above.
+    pub details: BTreeMap<String, serde_json::Value>,
+    /// The full key, where the dialect returns it (001, 004). Goes to the keyring only.
+    pub secret: Option<Secret>,
+}
+
+impl RemoteKey {
+    pub fn new(id: String, name: String) -> Self {
+        RemoteKey {
+            id,
+            name,
+            mask: "…".into(),
+            scopes: Vec::new(),
+            env: None,
+            owner: None,
+            created_at: None,
+            updated_at: None,
+            last_used_at: None,
+            expires_at: None,
+            revoked_at: None,
+            revoked: false,
+            status_known: true,
+            details: BTreeMap::new(),
+            secret: None,
+        }
+    }
+}
+
+/// One decoded page of a listing.
+#[derive(Debug)]
+pub struct Page {
+    pub keys: Vec<RemoteKey>,
+    /// Where the next page starts (002's `meta.after` while `has_more`).
+    pub next_cursor: Option<String>,
+    /// The page says there is more.
+    pub has_more: bool,
+}
+
+/// What a dialect's error envelope says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorDetails {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub hint: Option<String>,
+    pub request_id: Option<String>,
+    pub fields: Vec<String>,
+}
+
+/// One of the five dialects: the client side (request, decode) and the server side.
+pub trait Dialect: Send + Sync {
+    fn id(&self) -> DialectId;
+    /// The header and scheme the dialect uses unless the source overrides them.
+    fn default_auth(&self) -> AuthStyle;
+    /// The list request's path and query, relative to the source URL.
+    fn list_path(&self, params: ListParams<'_>) -> std::result::Result<String, String>;
+    /// Decodes a 2xx list answer.
+    fn decode_page(&self, body: &[u8]) -> std::result::Result<Page, String>;
+    /// Reads the dialect's error envelope (and its headers); `None` when it is not one.
+    fn decode_error(&self, headers: &HeaderMap, body: &[u8]) -> Option<ErrorDetails>;
+    /// Whether a request to this dialect's server carries `token` the way the dialect
+    /// sends credentials.
+    fn accepts(&self, headers: &HeaderMap, token: &Secret) -> bool {
+        serve::has_credential(headers, &self.default_auth(), token)
+    }
+    /// Whether `keydeck serve` needs the secrets to answer (001, 004 return full keys).
+    fn serves_secrets(&self) -> bool {
+        false
+    }
+    /// Answers one request as this dialect's server.
+    fn serve(
+        &self,
+        request: &ServeRequest,
+        context: &ServeContext,
+        keys: &[ServedKey],
+    ) -> ServeResponse;
+}
+
+/// A time as the dialects write it (RFC 3339, UTC, milliseconds only when needed).
+pub(crate) fn write_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// Reads an optional RFC 3339 time. One that does not parse is kept, as text, in `details`
+/// under `field` rather than failing the whole listing.
+pub(crate) fn read_time(
+    field: &str,
+    value: Option<String>,
+    details: &mut BTreeMap<String, serde_json::Value>,
+) -> Option<DateTime<Utc>> {
+    let text = value?;
+    match DateTime::parse_from_rfc3339(&text) {
+        Ok(t) => Some(t.with_timezone(&Utc)),
+        Err(_) => {
+            details.insert(field.to_string(), serde_json::Value::String(text));
+            None
+        }
+    }
+}
+
+/// Puts a value into `details` unless it is absent.
+pub(crate) fn detail<T: Serialize>(
+    details: &mut BTreeMap<String, serde_json::Value>,
+    field: &str,
+    value: &Option<T>,
+) {
+    if let Some(value) = value {
+        if let Ok(json) = serde_json::to_value(value) {
+            details.insert(field.to_string(), json);
+        }
+    }
+}
+
+/// The mask of a full key a dialect returned. `keydeck serve` answers with the mask for
+/// keys whose secret it no longer has (revoked), and a mask is never stored as a secret.
+pub(crate) fn mask_of_key(key: &str) -> (String, Option<Secret>) {
+    if key.contains('…') || key.is_empty() {
+        return (
+            if key.is_empty() {
+                "…".into()
+            } else {
+                key.into()
+            },
+            None,
+        );
+    }
+    (crate::mask::mask(key), Secret::new(key.to_string()).ok())
+}
+
+/// Parses JSON, naming where it broke.
+pub(crate) fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// Percent-encodes one path segment or query value.
+pub fn encode_component(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Decodes a percent-encoded path segment.
+pub fn decode_component(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}

@@ -1,0 +1,77 @@
+//! The server side every dialect shares: what a request looks like to a dialect, what it
+//! answers, and the credential check. The HTTP server itself is `keydeck serve` (CLI).
+
+use reqwest::header::HeaderMap;
+use serde::Serialize;
+
+use super::AuthStyle;
+use crate::{KeyRecord, Secret};
+
+/// One request, as `keydeck serve` hands it to a dialect.
+#[derive(Debug, Clone)]
+pub struct ServeRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: HeaderMap,
+}
+
+impl ServeRequest {
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the server knows besides the keys.
+pub struct ServeContext {
+    /// The token clients must present.
+    pub token: Secret,
+    /// 004: the only user id that exists.
+    pub user_id: Option<String>,
+    /// 001: the `accountId` reported for every key.
+    pub account_id: String,
+    /// 003: the `X-Request-Id` of this answer.
+    pub request_id: String,
+}
+
+/// A vault key to serve, with its secret where the dialect returns full keys.
+pub struct ServedKey {
+    pub record: KeyRecord,
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl ServeResponse {
+    pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Self {
+        ServeResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: serde_json::to_vec(body).expect("wire types always serialize"),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// Whether the request carries `token` the way `style` says, compared in constant time.
+pub(crate) fn has_credential(headers: &HeaderMap, style: &AuthStyle, token: &Secret) -> bool {
+    let Some(got) = headers.get(style.header.as_str()) else {
+        return false;
+    };
+    let want = zeroize::Zeroizing::new(style.value(token));
+    let got = got.as_bytes();
+    let want = want.as_bytes();
+    got.len() == want.len() && got.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}

@@ -1,0 +1,616 @@
+//! Remote sources on the vault: their settings in SQLite, their credentials in the keyring,
+//! and each one's last listing cached so it still answers offline.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use url::Url;
+
+use super::{from_ms, validate, Vault};
+use crate::error::ErrorBody;
+use crate::model::LOCAL_SOURCE;
+use crate::remote::client::{check_url, error_from_answer, Detection, Endpoint};
+use crate::remote::{AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey};
+use crate::{Error, KeyRecord, KeyStatus, Result, Secret};
+
+/// What `source add` is given.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSpec {
+    pub name: String,
+    pub url: String,
+    /// `None`: detect it.
+    pub dialect: Option<DialectId>,
+    /// Overrides the dialect's header (e.g. `X-Assistant-Service-Key`).
+    pub auth_header: Option<String>,
+    /// Overrides the scheme (`ApiKey`); empty sends the bare credential.
+    pub auth_scheme: Option<String>,
+    /// 004's `{user_id}`.
+    pub user_id: Option<String>,
+    /// `METHOD /path/{id}`: how to revoke a key on this server (not part of the seeds).
+    pub revoke_template: Option<String>,
+    /// Plain http to another machine, knowingly.
+    pub allow_insecure: bool,
+}
+
+/// A source as listings and the window show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SourceInfo {
+    pub name: String,
+    pub url: String,
+    pub dialect: DialectId,
+    /// The header and scheme actually sent.
+    pub auth: AuthStyle,
+    pub user_id: Option<String>,
+    pub revoke_template: Option<String>,
+    pub allow_insecure: bool,
+    pub created_at: DateTime<Utc>,
+    /// The last successful sync: what the cached listing is as of.
+    pub synced_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last sync failed, when it did.
+    pub last_error: Option<ErrorBody>,
+    pub key_count: i64,
+    /// The cached listing may be out of date: the last sync failed, or none has worked yet.
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub source: String,
+    pub keys: usize,
+    pub synced_at: DateTime<Utc>,
+}
+
+/// What a remote revoke found when it listed the source again.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RemoteRevoke {
+    /// The key is listed as revoked now.
+    Revoked { key: Box<KeyRecord> },
+    /// The key is no longer listed.
+    Gone { id: String },
+}
+
+#[derive(sqlx::FromRow)]
+struct SourceRow {
+    name: String,
+    url: String,
+    dialect: String,
+    auth_header: Option<String>,
+    auth_scheme: Option<String>,
+    user_id: Option<String>,
+    revoke_template: Option<String>,
+    allow_insecure: bool,
+    created_at: i64,
+    synced_at: Option<i64>,
+    last_attempt_at: Option<i64>,
+    last_error: Option<String>,
+    key_count: i64,
+}
+
+/// The keyring user that holds a source's credential.
+pub(crate) fn credential_id(source: &str) -> String {
+    format!("source:{source}")
+}
+
+/// The keyring user that holds a full key a source returned.
+pub(crate) fn remote_secret_id(source: &str, id: &str) -> String {
+    format!("remote:{source}:{id}")
+}
+
+fn effective_auth(dialect: DialectId, header: Option<&str>, scheme: Option<&str>) -> AuthStyle {
+    let default = dialect.dialect().default_auth();
+    let chosen = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    match (header, scheme) {
+        (None, None) => default,
+        (None, Some(s)) => AuthStyle {
+            header: default.header,
+            scheme: chosen(s),
+        },
+        // A custom header carries the bare credential unless a scheme is given.
+        (Some(h), s) => AuthStyle {
+            header: h.to_string(),
+            scheme: s.and_then(chosen),
+        },
+    }
+}
+
+fn unsupported(source: &str, message: impl Into<String>) -> Error {
+    RemoteError::new(source, RemoteErrorKind::Unsupported, message).into()
+}
+
+/// `METHOD /path/{id}` → (method, path template).
+fn parse_revoke_template(source: &str, template: &str) -> Result<(Method, String)> {
+    let bad = || {
+        unsupported(
+            source,
+            format!(
+                "the revoke template `{template}` must look like `DELETE /api/v1/keys/{{id}}`: \
+                 a method (DELETE, POST, PUT, PATCH) and a path with {{id}}"
+            ),
+        )
+    };
+    let (method, path) = template.trim().split_once(' ').ok_or_else(bad)?;
+    let method = match method.to_ascii_uppercase().as_str() {
+        "DELETE" => Method::DELETE,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "PATCH" => Method::PATCH,
+        _ => return Err(bad()),
+    };
+    let path = path.trim();
+    if !path.starts_with('/') || !path.contains("{id}") || path.chars().any(char::is_whitespace) {
+        return Err(bad());
+    }
+    Ok((method, path.to_string()))
+}
+
+fn validate_source_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !valid {
+        return Err(Error::InvalidInput(format!(
+            "a source name is 1 to 64 letters, digits, `-`, `_` or `.` (not `{}`)",
+            name.chars().take(80).collect::<String>()
+        )));
+    }
+    if name == LOCAL_SOURCE {
+        return Err(Error::InvalidInput(
+            "`local` is the vault's own name; choose another name for the source".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl SourceRow {
+    fn into_info(self) -> Result<SourceInfo> {
+        let dialect: DialectId = self.dialect.parse()?;
+        let last_error: Option<ErrorBody> = self
+            .last_error
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| Error::Database(format!("last_error of source {}: {e}", self.name)))?;
+        Ok(SourceInfo {
+            auth: effective_auth(
+                dialect,
+                self.auth_header.as_deref(),
+                self.auth_scheme.as_deref(),
+            ),
+            stale: last_error.is_some() || self.synced_at.is_none(),
+            name: self.name,
+            url: self.url,
+            dialect,
+            user_id: self.user_id,
+            revoke_template: self.revoke_template,
+            allow_insecure: self.allow_insecure,
+            created_at: from_ms(self.created_at)?,
+            synced_at: self.synced_at.map(from_ms).transpose()?,
+            last_attempt_at: self.last_attempt_at.map(from_ms).transpose()?,
+            last_error,
+            key_count: self.key_count,
+        })
+    }
+}
+
+const SELECT_SOURCES: &str = "SELECT s.*, (SELECT count(*) FROM remote_keys r WHERE r.source = s.name) AS key_count FROM sources s";
+
+impl Vault {
+    /// Adds a source (detecting its dialect when asked) and keeps its credential in the
+    /// keyring. It does not sync: call [`Vault::sync_source`] next.
+    pub async fn add_source(
+        &self,
+        spec: SourceSpec,
+        credential: Secret,
+        client: &Client,
+    ) -> Result<(SourceInfo, Option<Detection>)> {
+        validate_source_name(&spec.name)?;
+        let name = spec.name.as_str();
+        let url = check_url(name, &spec.url, spec.allow_insecure)?;
+        if let Some(template) = &spec.revoke_template {
+            parse_revoke_template(name, template)?;
+        }
+        if let Some(header) = &spec.auth_header {
+            reqwest::header::HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
+                Error::InvalidInput(format!("`{header}` is not an HTTP header name"))
+            })?;
+        }
+        if let Some(scheme) = &spec.auth_scheme {
+            if !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                return Err(Error::InvalidInput(format!(
+                    "`{scheme}` is not an auth scheme (like Bearer or ApiKey)"
+                )));
+            }
+        }
+        let user_id = validate::optional_text("user id", spec.user_id.clone(), 200)?;
+        if self.source(name).await.is_ok() {
+            return Err(Error::InvalidInput(format!(
+                "a source named `{name}` already exists"
+            )));
+        }
+        let (dialect, detection) = match spec.dialect {
+            Some(dialect) => (dialect, None),
+            None => {
+                let found = client
+                    .detect(name, &url, &credential, user_id.as_deref())
+                    .await?;
+                (found.dialect, Some(found))
+            }
+        };
+        if dialect == DialectId::D004 && user_id.is_none() {
+            return Err(Error::InvalidInput(
+                "dialect 004 lists one user's keys: give the user id with --user-id".into(),
+            ));
+        }
+
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO sources (name, url, dialect, auth_header, auth_scheme, user_id, revoke_template, allow_insecure, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(url.as_str())
+        .bind(dialect.as_str())
+        .bind(&spec.auth_header)
+        .bind(&spec.auth_scheme)
+        .bind(&user_id)
+        .bind(&spec.revoke_template)
+        .bind(spec.allow_insecure)
+        .bind(Utc::now().timestamp_millis())
+        .execute(&mut *tx)
+        .await?;
+        let id = credential_id(name);
+        self.store_call(move |store| store.set(&id, &credential))
+            .await?;
+        self.commit_or_forget(tx, &[credential_id(name)]).await?;
+        Ok((self.source(name).await?, detection))
+    }
+
+    pub async fn sources(&self) -> Result<Vec<SourceInfo>> {
+        let rows: Vec<SourceRow> = sqlx::query_as(&format!("{SELECT_SOURCES} ORDER BY s.name"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(SourceRow::into_info).collect()
+    }
+
+    pub async fn source(&self, name: &str) -> Result<SourceInfo> {
+        let row: Option<SourceRow> = sqlx::query_as(&format!("{SELECT_SOURCES} WHERE s.name = ?"))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or_else(|| Error::SourceNotFound(name.to_string()))?
+            .into_info()
+    }
+
+    /// Replaces a source's credential.
+    pub async fn set_source_token(&self, name: &str, credential: Secret) -> Result<()> {
+        self.source(name).await?;
+        let id = credential_id(name);
+        self.store_call(move |store| store.set(&id, &credential))
+            .await
+    }
+
+    /// Removes a source, its cached listing, its credential and the full keys it returned.
+    pub async fn remove_source(&self, name: &str) -> Result<SourceInfo> {
+        let info = self.source(name).await?;
+        let mut doomed: Vec<String> = self.remote_secret_ids(name).await?;
+        doomed.push(credential_id(name));
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sources WHERE name = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        self.store_call(move |store| {
+            for id in &doomed {
+                store.delete(id)?;
+            }
+            Ok(())
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    async fn remote_secret_ids(&self, source: &str) -> Result<Vec<String>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM remote_keys WHERE source = ? AND has_secret")
+                .bind(source)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.iter().map(|id| remote_secret_id(source, id)).collect())
+    }
+
+    async fn endpoint_parts(&self, info: &SourceInfo) -> Result<(Url, Secret)> {
+        let url = check_url(&info.name, &info.url, info.allow_insecure)?;
+        let id = credential_id(&info.name);
+        let credential = self
+            .store_call(move |store| store.get(&id))
+            .await?
+            .ok_or_else(|| {
+                unsupported(
+                    &info.name,
+                    format!(
+                        "no credential in the keyring; set one with `keydeck source set-token {}`",
+                        info.name
+                    ),
+                )
+            })?;
+        Ok((url, credential))
+    }
+
+    /// Fetches a source's whole listing and replaces its cache in one transaction. A failed
+    /// sync keeps the previous listing and records why it failed.
+    pub async fn sync_source(&self, name: &str, client: &Client) -> Result<SyncReport> {
+        let info = self.source(name).await?;
+        let result = self.fetch(&info, client).await;
+        let now = Utc::now();
+        let keys = match result {
+            Ok(keys) => keys,
+            Err(err) => {
+                let body = serde_json::to_string(&ErrorBody::from(&err)).expect("errors serialize");
+                sqlx::query(
+                    "UPDATE sources SET last_attempt_at = ?, last_error = ? WHERE name = ?",
+                )
+                .bind(now.timestamp_millis())
+                .bind(body)
+                .bind(name)
+                .execute(&self.pool)
+                .await?;
+                return Err(err);
+            }
+        };
+        self.replace_listing(name, keys, now).await
+    }
+
+    async fn fetch(&self, info: &SourceInfo, client: &Client) -> Result<Vec<RemoteKey>> {
+        let (url, credential) = self.endpoint_parts(info).await?;
+        let endpoint = Endpoint {
+            name: &info.name,
+            base_url: &url,
+            auth: &info.auth,
+            credential: &credential,
+        };
+        client
+            .list(&endpoint, info.dialect.dialect(), info.user_id.as_deref())
+            .await
+    }
+
+    async fn replace_listing(
+        &self,
+        name: &str,
+        keys: Vec<RemoteKey>,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport> {
+        let mut seen = HashSet::new();
+        if let Some(dup) = keys.iter().find(|k| !seen.insert(k.id.as_str())) {
+            return Err(RemoteError::new(
+                name,
+                RemoteErrorKind::InvalidResponse,
+                format!("the listing has the id `{}` more than once", dup.id),
+            )
+            .into());
+        }
+        let previous: HashSet<String> = self.remote_secret_ids(name).await?.into_iter().collect();
+        let secrets: Vec<(String, Secret)> = keys
+            .iter()
+            .filter_map(|k| Some((remote_secret_id(name, &k.id), k.secret.clone()?)))
+            .collect();
+        let current: HashSet<String> = secrets.iter().map(|(id, _)| id.clone()).collect();
+        let written: Vec<String> = current.iter().cloned().collect();
+        // The full keys go to the keyring first; the listing commits only after they are in.
+        self.store_call(move |store| {
+            for (id, secret) in &secrets {
+                store.set(id, secret)?;
+            }
+            Ok(())
+        })
+        .await?;
+
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM remote_keys WHERE source = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        let count = keys.len();
+        for (position, key) in keys.into_iter().enumerate() {
+            let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+            sqlx::query(
+                "INSERT INTO remote_keys (source, id, position, name, mask, scopes, env, owner, details, \
+                 created_at, updated_at, last_used_at, expires_at, revoked_at, revoked, status_known, has_secret) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(name)
+            .bind(&key.id)
+            .bind(position as i64)
+            .bind(&key.name)
+            .bind(&key.mask)
+            .bind(super::to_json(&key.scopes))
+            .bind(&key.env)
+            .bind(&key.owner)
+            .bind(serde_json::to_string(&key.details).expect("JSON values serialize"))
+            .bind(ms(key.created_at))
+            .bind(ms(key.updated_at))
+            .bind(ms(key.last_used_at))
+            .bind(ms(key.expires_at))
+            .bind(ms(key.revoked_at))
+            .bind(key.revoked)
+            .bind(key.status_known)
+            .bind(key.secret.is_some())
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE sources SET synced_at = ?, last_attempt_at = ?, last_error = NULL WHERE name = ?")
+            .bind(now.timestamp_millis())
+            .bind(now.timestamp_millis())
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        let fresh: Vec<String> = written
+            .into_iter()
+            .filter(|id| !previous.contains(id))
+            .collect();
+        self.commit_or_forget(tx, &fresh).await?;
+        // Full keys the server no longer lists leave the keyring too.
+        let gone: Vec<String> = previous.difference(&current).cloned().collect();
+        self.forget_secrets(gone).await;
+        Ok(SyncReport {
+            source: name.to_string(),
+            keys: count,
+            synced_at: now,
+        })
+    }
+
+    /// The full key a source returned, from the keyring.
+    pub(super) async fn reveal_remote(&self, record: KeyRecord) -> Result<(KeyRecord, Secret)> {
+        let has_secret: bool =
+            sqlx::query_scalar("SELECT has_secret FROM remote_keys WHERE source = ? AND id = ?")
+                .bind(&record.source)
+                .bind(&record.id)
+                .fetch_one(&self.pool)
+                .await?;
+        if !has_secret {
+            return Err(unsupported(
+                &record.source,
+                format!(
+                    "its dialect does not return full keys, so keydeck has no secret for `{}`",
+                    record.name
+                ),
+            ));
+        }
+        if record.status == KeyStatus::Revoked {
+            return Err(Error::KeyRevoked(record.name));
+        }
+        let id = remote_secret_id(&record.source, &record.id);
+        let secret = self
+            .store_call(move |store| store.get(&id))
+            .await?
+            .ok_or_else(|| Error::SecretMissing(record.name.clone()))?;
+        Ok((record, secret))
+    }
+
+    /// Revokes a remote key with its source's revoke template, then lists the source again
+    /// and checks that the key is revoked or gone.
+    pub async fn revoke_remote(&self, record: &KeyRecord, client: &Client) -> Result<RemoteRevoke> {
+        let info = self.source(&record.source).await?;
+        let Some(template) = &info.revoke_template else {
+            return Err(unsupported(
+                &info.name,
+                format!(
+                    "revoking is not part of dialect {}'s API and this source has no revoke template; \
+                     revoke the key on the server, or re-add the source with --revoke \"DELETE /path/{{id}}\"",
+                    info.dialect
+                ),
+            ));
+        };
+        let (method, path) = parse_revoke_template(&info.name, template)?;
+        let encode = crate::remote::encode_component;
+        let path = path.replace("{id}", &encode(&record.id)).replace(
+            "{user_id}",
+            &encode(info.user_id.as_deref().unwrap_or_default()),
+        );
+        let (url, credential) = self.endpoint_parts(&info).await?;
+        let endpoint = Endpoint {
+            name: &info.name,
+            base_url: &url,
+            auth: &info.auth,
+            credential: &credential,
+        };
+        let answer = client.send(&endpoint, method, &path).await?;
+        if !(200..300).contains(&answer.status) {
+            return Err(error_from_answer(
+                &info.name,
+                info.dialect.dialect(),
+                &answer,
+                &credential,
+            )
+            .into());
+        }
+        self.sync_source(&info.name, client).await?;
+        match self.find(Some(&info.name), &record.id).await {
+            Err(Error::NotFound(_)) => Ok(RemoteRevoke::Gone {
+                id: record.id.clone(),
+            }),
+            Ok(after) if after.status == KeyStatus::Revoked => Ok(RemoteRevoke::Revoked {
+                key: Box::new(after),
+            }),
+            Ok(after) => Err(unsupported(
+                &info.name,
+                format!(
+                    "the server accepted the revoke request but still lists `{}` as {}",
+                    after.name,
+                    after.status.as_str()
+                ),
+            )),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Every keyring id this vault expects to exist, for `doctor`: vault keys that are not
+    /// revoked, source credentials, full keys of remote listings.
+    pub(super) async fn expected_secret_ids(&self) -> Result<Vec<(String, &'static str)>> {
+        let rows = sqlx::query(
+            "SELECT id, 'key' AS kind FROM keys WHERE revoked_at IS NULL \
+             UNION ALL SELECT 'source:' || name, 'credential' FROM sources \
+             UNION ALL SELECT 'remote:' || source || ':' || id, 'remote key' FROM remote_keys WHERE has_secret",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let kind: String = row.get("kind");
+                let kind = match kind.as_str() {
+                    "key" => "key",
+                    "credential" => "credential",
+                    _ => "remote key",
+                };
+                (row.get::<String, _>("id"), kind)
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_overrides() {
+        let d = DialectId::D002;
+        assert_eq!(effective_auth(d, None, None), AuthStyle::bare("X-API-Key"));
+        assert_eq!(
+            effective_auth(d, Some("X-Assistant-Service-Key"), None),
+            AuthStyle::bare("X-Assistant-Service-Key")
+        );
+        let api_key = effective_auth(DialectId::D004, None, Some("ApiKey"));
+        assert_eq!(api_key.header, "Authorization");
+        assert_eq!(api_key.scheme.as_deref(), Some("ApiKey"));
+        assert_eq!(effective_auth(DialectId::D000, None, Some("")).scheme, None);
+    }
+
+    #[test]
+    fn revoke_templates() {
+        let (method, path) =
+            parse_revoke_template("s", "DELETE /api/v1/user/api-keys/{id}").unwrap();
+        assert_eq!(method, Method::DELETE);
+        assert_eq!(path, "/api/v1/user/api-keys/{id}");
+        for bad in [
+            "DELETE /keys",
+            "GET /keys/{id}",
+            "/keys/{id}",
+            "DELETE keys/{id}",
+            "DELETE /a b/{id}",
+        ] {
+            assert!(parse_revoke_template("s", bad).is_err(), "{bad}");
+        }
+    }
+}
