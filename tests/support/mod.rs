@@ -93,13 +93,17 @@ impl App {
         // Its own process group, so stopping it also stops WebKitWebDriver and the app.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let tauri_driver = command.spawn().expect("tauri-driver starts");
+        // tauri-driver forwards to WebKitWebDriver without waiting for it: both must listen
+        // before the session request, or it fails on a busy machine.
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "tauri-driver did not listen"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for listening in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "tauri-driver / WebKitWebDriver did not listen on {listening}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").unwrap();

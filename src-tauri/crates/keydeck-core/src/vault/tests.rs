@@ -577,7 +577,10 @@ async fn a_newer_vault_is_refused_and_left_untouched() {
             .connect()
             .await
             .unwrap();
-        sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await.unwrap();
+        sqlx::query("PRAGMA journal_mode = DELETE")
+            .execute(&mut conn)
+            .await
+            .unwrap();
         sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
             .execute(&mut conn)
             .await
@@ -593,8 +596,14 @@ async fn a_newer_vault_is_refused_and_left_untouched() {
     .unwrap();
     assert_eq!(err.code(), crate::ErrorCode::VaultTooNew);
     assert!(err.to_string().contains("schema version 9999"), "{err}");
-    assert!(std::fs::read(&db).unwrap() == before, "the refused file was changed");
-    assert!(!f.home.join(format!("{}-wal", open::DB_FILE)).exists(), "the refused file got a WAL");
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "the refused file was changed"
+    );
+    assert!(
+        !f.home.join(format!("{}-wal", open::DB_FILE)).exists(),
+        "the refused file got a WAL"
+    );
 }
 
 #[tokio::test]
