@@ -15,6 +15,15 @@ use keydeck_core::remote::{
 use keydeck_core::{Error, KeyStatus, ListQuery, Result, Secret, SortField, Vault};
 use zeroize::Zeroizing;
 
+/// How long a snapshot may serve: statuses such as `expiring` move with the clock.
+const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+struct Snapshot {
+    version: (i64, i64, i64, i64),
+    taken: std::time::Instant,
+    keys: Arc<Vec<ServedKey>>,
+}
+
 pub struct Options {
     pub dialect: DialectId,
     pub port: u16,
@@ -26,6 +35,9 @@ pub struct Options {
 
 struct Server {
     vault: Vault,
+    /// The served keys as of a vault version, reused briefly while the vault is unchanged
+    /// (a 002 client reads 50 pages of one 10,000-key listing).
+    cache: tokio::sync::Mutex<Option<Snapshot>>,
     dialect: DialectId,
     token: Secret,
     user_id: Option<String>,
@@ -55,6 +67,7 @@ pub async fn run(vault: &Vault, options: Options) -> Result<()> {
 
     let server = Arc::new(Server {
         vault: vault.clone(),
+        cache: Default::default(),
         dialect: options.dialect,
         token,
         user_id: options.user_id,
@@ -178,6 +191,20 @@ impl Server {
                 );
             }
         }
+        let keys = self.keys().await?;
+        Ok(dialect.serve(request, &self.context(), &keys))
+    }
+
+    /// The vault's keys (with secrets where the dialect returns them), from the cache
+    /// while the vault is unchanged.
+    async fn keys(&self) -> Result<Arc<Vec<ServedKey>>> {
+        let mut cache = self.cache.lock().await;
+        let version = self.vault.local_version().await?;
+        if let Some(snapshot) = cache.as_ref() {
+            if snapshot.version == version && snapshot.taken.elapsed() < SNAPSHOT_TTL {
+                return Ok(Arc::clone(&snapshot.keys));
+            }
+        }
         let records = self
             .vault
             .list(&ListQuery {
@@ -186,7 +213,7 @@ impl Server {
                 ..ListQuery::default()
             })
             .await?;
-        let mut secrets = if dialect.serves_secrets() {
+        let mut secrets = if self.dialect.dialect().serves_secrets() {
             let ids = records
                 .iter()
                 .filter(|r| r.status != KeyStatus::Revoked)
@@ -196,14 +223,21 @@ impl Server {
         } else {
             Default::default()
         };
-        let keys: Vec<ServedKey> = records
-            .into_iter()
-            .map(|record| ServedKey {
-                secret: secrets.remove(&record.id),
-                record,
-            })
-            .collect();
-        Ok(dialect.serve(request, &self.context(), &keys))
+        let keys: Arc<Vec<ServedKey>> = Arc::new(
+            records
+                .into_iter()
+                .map(|record| ServedKey {
+                    secret: secrets.remove(&record.id),
+                    record,
+                })
+                .collect(),
+        );
+        *cache = Some(Snapshot {
+            version,
+            taken: std::time::Instant::now(),
+            keys: Arc::clone(&keys),
+        });
+        Ok(keys)
     }
 
     fn context(&self) -> ServeContext {

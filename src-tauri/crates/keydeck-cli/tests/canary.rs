@@ -133,3 +133,78 @@ fn the_canary_secret_appears_only_where_it_was_asked_for() {
     home.run(&["revoke", "canary-key"], None).ok();
     assert_eq!(common::secret_tool_lookup(&id), None);
 }
+
+#[test]
+fn a_remote_token_and_a_full_remote_key_never_leak() {
+    let server = Home::new();
+    let full_key = common::canary("remote");
+    server.add("remote-canary", &full_key, &["--scope", "read"]);
+    let served = common::Served::start(&server, "001", &[]);
+    let token = served.token.clone();
+
+    let client = Home::new();
+    let mut outputs = Vec::new();
+    let add = client.run(
+        &[
+            "source",
+            "add",
+            "acme",
+            "--url",
+            &served.url,
+            "--dialect",
+            "001",
+        ],
+        Some(token.as_bytes()),
+    );
+    outputs.push(("source add", add.ok()));
+    for args in [
+        vec!["list", "--source", "acme"],
+        vec!["list", "--source", "acme", "--json"],
+        vec!["source", "list"],
+        vec!["source", "list", "--json"],
+        vec!["source", "sync", "acme", "--json"],
+        vec!["show", "remote-canary", "--source", "acme", "--json"],
+        vec!["revoke", "remote-canary", "--source", "acme"],
+        vec!["export", "--include-secrets"],
+        vec!["doctor", "--json"],
+    ] {
+        outputs.push(("command", client.run(&args, None)));
+    }
+    // A wrong token, then the stale listing.
+    outputs.push((
+        "set-token",
+        client.run(&["source", "set-token", "acme"], Some(b"wrong-token-value")),
+    ));
+    outputs.push((
+        "stale list",
+        client.run(&["list", "--source", "acme", "--json"], None),
+    ));
+    outputs.push((
+        "failed sync",
+        client.run(&["source", "sync", "acme", "--json"], None),
+    ));
+
+    for (what, out) in &outputs {
+        for secret in [&full_key, &token] {
+            assert!(
+                !out.stdout.contains(secret.as_str()) && !out.stderr.contains(secret.as_str()),
+                "{what} printed a secret: {out:?}"
+            );
+        }
+    }
+    for file in client.files() {
+        let bytes = std::fs::read(&file).unwrap();
+        for secret in [&full_key, &token] {
+            assert!(
+                !contains(&bytes, secret),
+                "a secret is in {}",
+                file.display()
+            );
+        }
+    }
+    // Asked for explicitly, the full key is there, from the keyring.
+    let revealed = client
+        .run(&["reveal", "remote-canary", "--source", "acme"], None)
+        .ok();
+    assert_eq!(revealed.stdout, format!("{full_key}\n"));
+}

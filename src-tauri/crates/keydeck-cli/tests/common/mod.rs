@@ -146,3 +146,61 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
 }
+
+/// A `keydeck serve` process over a vault, stopped when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub url: String,
+    pub token: String,
+    _token_file: tempfile::NamedTempFile,
+}
+
+impl Served {
+    pub fn start(home: &Home, dialect: &str, extra: &[&str]) -> Served {
+        use std::io::{BufRead, BufReader};
+        let token = canary(&format!("serve{dialect}"));
+        let token_file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(token_file.path(), &token).unwrap();
+        let mut args = vec![
+            "serve",
+            "--dialect",
+            dialect,
+            "--port",
+            "0",
+            "--user-id",
+            "u1",
+            "--token-file",
+            token_file.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let mut command = home.command(&args);
+        command.stderr(Stdio::null());
+        let mut child = command.spawn().expect("keydeck serve starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from serve: {first:?}"))
+            .to_string();
+        Served {
+            child,
+            url,
+            token,
+            _token_file: token_file,
+        }
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

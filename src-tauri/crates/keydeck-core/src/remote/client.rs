@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RETRY_AFTER};
-use reqwest::{redirect, Method, StatusCode};
+pub use reqwest::Method;
+use reqwest::{redirect, StatusCode};
 use url::Url;
 use zeroize::Zeroizing;
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{insert_event, insert_row, validate, Vault};
 use crate::exchange::{ExportItem, ImportItem};
 use crate::mask::mask;
+use crate::model::LOCAL_SOURCE;
 use crate::{Error, KeyStatus, ListQuery, Result, Secret};
 
 /// What to do with an imported name that is already taken.
@@ -142,9 +143,15 @@ impl Vault {
         Ok(plan)
     }
 
-    /// Every key with its notes; with `include_secrets`, the secrets of unrevoked keys too.
+    /// Every key of the local vault with its notes; with `include_secrets`, the secrets of
+    /// unrevoked keys too. Remote keys belong to their servers and are not exported.
     pub async fn export(&self, include_secrets: bool) -> Result<Vec<ExportItem>> {
-        let records = self.list(&ListQuery::default()).await?;
+        let records = self
+            .list(&ListQuery {
+                source: Some(LOCAL_SOURCE.into()),
+                ..ListQuery::default()
+            })
+            .await?;
         let notes: std::collections::HashMap<String, Option<String>> =
             sqlx::query_as::<_, (String, Option<String>)>("SELECT id, notes FROM keys")
                 .fetch_all(&self.pool)

@@ -303,6 +303,17 @@ impl Vault {
         Ok((self.get(&record.id).await?, secret))
     }
 
+    /// Changes whenever a vault key is added, changed, used, revoked or deleted: a cheap
+    /// way for a long-running reader (`keydeck serve`) to know its copy is current.
+    pub async fn local_version(&self) -> Result<(i64, i64, i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT count(*), coalesce(max(updated_at), 0), coalesce(max(last_used_at), 0), \
+             coalesce(sum(rowid), 0) FROM keys",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// The secrets of several vault keys at once, without recording a use (for `keydeck
     /// serve`, whose dialects 001 and 004 return full keys). Keys without one are left out.
     pub async fn secrets_of(

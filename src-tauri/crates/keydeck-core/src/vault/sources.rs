@@ -351,24 +351,21 @@ impl Vault {
     /// sync keeps the previous listing and records why it failed.
     pub async fn sync_source(&self, name: &str, client: &Client) -> Result<SyncReport> {
         let info = self.source(name).await?;
-        let result = self.fetch(&info, client).await;
         let now = Utc::now();
-        let keys = match result {
-            Ok(keys) => keys,
-            Err(err) => {
-                let body = serde_json::to_string(&ErrorBody::from(&err)).expect("errors serialize");
-                sqlx::query(
-                    "UPDATE sources SET last_attempt_at = ?, last_error = ? WHERE name = ?",
-                )
+        let outcome = match self.fetch(&info, client).await {
+            Ok(keys) => self.replace_listing(name, keys, now).await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = &outcome {
+            let body = serde_json::to_string(&ErrorBody::from(err)).expect("errors serialize");
+            sqlx::query("UPDATE sources SET last_attempt_at = ?, last_error = ? WHERE name = ?")
                 .bind(now.timestamp_millis())
                 .bind(body)
                 .bind(name)
                 .execute(&self.pool)
                 .await?;
-                return Err(err);
-            }
-        };
-        self.replace_listing(name, keys, now).await
+        }
+        outcome
     }
 
     async fn fetch(&self, info: &SourceInfo, client: &Client) -> Result<Vec<RemoteKey>> {

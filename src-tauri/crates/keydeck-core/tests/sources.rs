@@ -1,0 +1,199 @@
+//! Sources on the vault with an in-memory keyring: sync replaces the cache atomically, a
+//! failed sync keeps the previous listing and records why, full keys go to the keyring only.
+
+use std::sync::Arc;
+
+use keydeck_core::remote::{Client, ClientConfig, DialectId};
+use keydeck_core::vault::SourceSpec;
+use keydeck_core::{ErrorCode, KeyStatus, ListQuery, MemoryStore, Secret, SecretStore, Vault};
+use serde_json::json;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn vault() -> (tempfile::TempDir, Vault, Arc<MemoryStore>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let shared = Arc::clone(&store);
+    let vault = Vault::open_with(dir.path(), move |_| shared as Arc<dyn SecretStore>)
+        .await
+        .unwrap();
+    (dir, vault, store)
+}
+
+fn key(id: &str, secret: &str) -> serde_json::Value {
+    json!({ "id": id, "key": secret, "keyType": "secret", "accountId": "acct", "name": id,
+            "revoked": false, "createdAt": "2025-01-01T00:00:00Z" })
+}
+
+fn source_query(name: &str) -> ListQuery {
+    ListQuery {
+        source: Some(name.into()),
+        ..ListQuery::default()
+    }
+}
+
+#[tokio::test]
+async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
+    let (_dir, vault, store) = vault().await;
+    let server = MockServer::start().await;
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa"), key("b", "sk_live_bbbbbbbbbbbbbbbbbbbb")] })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // The second listing is broken: the same id twice.
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [key("c", "sk_live_cccccccccccccccccccc"), key("c", "sk_live_dddddddddddddddddddd")] })))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = Client::new(ClientConfig::default()).unwrap();
+    let spec = SourceSpec {
+        name: "acme".into(),
+        url: server.uri(),
+        dialect: Some(DialectId::D001),
+        ..SourceSpec::default()
+    };
+    vault
+        .add_source(spec, Secret::new("tok-123456".into()).unwrap(), &client)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get("source:acme").unwrap().unwrap().expose(),
+        "tok-123456"
+    );
+    vault.sync_source("acme", &client).await.unwrap();
+    let first = vault.list(&source_query("acme")).await.unwrap();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0].status, KeyStatus::Active);
+    assert_eq!(
+        store.get("remote:acme:a").unwrap().unwrap().expose(),
+        "sk_live_aaaaaaaaaaaaaaaaaaaa"
+    );
+
+    let err = vault.sync_source("acme", &client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RemoteInvalidResponse);
+    assert_eq!(
+        vault.list(&source_query("acme")).await.unwrap(),
+        first,
+        "the previous listing is kept whole"
+    );
+    let info = vault.source("acme").await.unwrap();
+    assert!(info.stale);
+    assert_eq!(
+        info.last_error.unwrap().code,
+        ErrorCode::RemoteInvalidResponse
+    );
+    assert!(
+        store.get("remote:acme:c").unwrap().is_none(),
+        "nothing of the refused listing was stored"
+    );
+
+    // Local listings never include remote keys, and remote keys cannot be edited here.
+    assert!(vault.list(&source_query("local")).await.unwrap().is_empty());
+    let err = vault.update("a", Default::default()).await.unwrap_err();
+    assert!(err.to_string().contains("remote source `acme`"), "{err}");
+
+    // Removing the source removes its credential and the full keys it returned.
+    vault.remove_source("acme").await.unwrap();
+    assert!(store.get("source:acme").unwrap().is_none());
+    assert!(store.get("remote:acme:a").unwrap().is_none());
+    assert!(vault.list(&source_query("acme")).await.unwrap().is_empty());
+    assert!(vault.doctor(false).await.unwrap().healthy);
+}
+
+#[tokio::test]
+async fn keys_the_server_stops_listing_leave_the_keyring() {
+    let (_dir, vault, store) = vault().await;
+    let server = MockServer::start().await;
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa"), key("b", "sk_live_bbbbbbbbbbbbbbbbbbbb")] })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "keys": [key("b", "sk_live_bbbbbbbbbbbbbbbbbbbb")] })),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = Client::new(ClientConfig::default()).unwrap();
+    let spec = SourceSpec {
+        name: "acme".into(),
+        url: server.uri(),
+        dialect: Some(DialectId::D001),
+        ..SourceSpec::default()
+    };
+    vault
+        .add_source(spec, Secret::new("tok-123456".into()).unwrap(), &client)
+        .await
+        .unwrap();
+    vault.sync_source("acme", &client).await.unwrap();
+    vault.sync_source("acme", &client).await.unwrap();
+    assert!(store.get("remote:acme:a").unwrap().is_none());
+    assert!(store.get("remote:acme:b").unwrap().is_some());
+    let report = vault.doctor(false).await.unwrap();
+    assert!(report.healthy, "{report:?}");
+}
+
+#[tokio::test]
+async fn bad_source_settings_are_refused_before_anything_is_stored() {
+    let (_dir, vault, store) = vault().await;
+    let client = Client::new(ClientConfig::default()).unwrap();
+    let cases = [
+        SourceSpec {
+            name: "local".into(),
+            url: "https://x.example".into(),
+            dialect: Some(DialectId::D000),
+            ..Default::default()
+        },
+        SourceSpec {
+            name: "has space".into(),
+            url: "https://x.example".into(),
+            dialect: Some(DialectId::D000),
+            ..Default::default()
+        },
+        SourceSpec {
+            name: "ok".into(),
+            url: "not a url".into(),
+            dialect: Some(DialectId::D000),
+            ..Default::default()
+        },
+        SourceSpec {
+            name: "ok".into(),
+            url: "https://x.example".into(),
+            dialect: Some(DialectId::D004),
+            ..Default::default()
+        },
+        SourceSpec {
+            name: "ok".into(),
+            url: "https://x.example".into(),
+            dialect: Some(DialectId::D000),
+            revoke_template: Some("DROP TABLE".into()),
+            ..Default::default()
+        },
+        SourceSpec {
+            name: "ok".into(),
+            url: "https://x.example".into(),
+            dialect: Some(DialectId::D000),
+            auth_header: Some("Bad Header".into()),
+            ..Default::default()
+        },
+    ];
+    for spec in cases {
+        let name = spec.name.clone();
+        assert!(
+            vault
+                .add_source(spec, Secret::new("t".into()).unwrap(), &client)
+                .await
+                .is_err(),
+            "{name}"
+        );
+    }
+    assert!(vault.sources().await.unwrap().is_empty());
+    assert_eq!(store.list_ids().unwrap().unwrap().len(), 0);
+}
