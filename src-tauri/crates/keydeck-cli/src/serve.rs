@@ -55,15 +55,20 @@ pub async fn run(vault: &Vault, options: Options) -> Result<()> {
         .await
         .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
     let address = listener.local_addr()?;
-    // The first line is what scripts and tests read.
-    println!("listening on http://{address}");
-    println!(
-        "dialect {} · token in {} · stop with Ctrl+C",
-        options.dialect,
-        token_path.display()
-    );
-    use std::io::Write;
-    std::io::stdout().flush()?;
+    // The first line is what scripts and tests read. A reader that went away is no reason
+    // to stop serving, so write errors are ignored.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{address}");
+        let _ = writeln!(
+            out,
+            "dialect {} · token in {} · stop with Ctrl+C",
+            options.dialect,
+            token_path.display()
+        );
+        let _ = out.flush();
+    }
 
     let server = Arc::new(Server {
         vault: vault.clone(),
@@ -150,7 +155,8 @@ async fn handle(State(server): State<Arc<Server>>, request: Request<Body>) -> Re
         Ok(answer) => answer,
         Err(err) => {
             // The vault failed (keyring locked…): a plain 500, without details.
-            eprintln!("error: {err}");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "error: {err}");
             ServeResponse::json(500, &serde_json::json!({"message": "internal error"}))
         }
     };

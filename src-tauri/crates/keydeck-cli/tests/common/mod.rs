@@ -150,6 +150,8 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
 /// A `keydeck serve` process over a vault, stopped when dropped.
 pub struct Served {
     child: std::process::Child,
+    /// Kept open so the server can keep writing to its stdout.
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
     pub url: String,
     pub token: String,
     _token_file: tempfile::NamedTempFile,
@@ -177,9 +179,8 @@ impl Served {
         command.stderr(Stdio::null());
         let mut child = command.spawn().expect("keydeck serve starts");
         let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut first).unwrap();
         let url = first
             .trim()
             .strip_prefix("listening on ")
@@ -187,6 +188,7 @@ impl Served {
             .to_string();
         Served {
             child,
+            _stdout: stdout,
             url,
             token,
             _token_file: token_file,
