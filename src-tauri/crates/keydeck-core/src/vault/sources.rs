@@ -199,6 +199,9 @@ impl SourceRow {
     }
 }
 
+/// Rows per INSERT when a listing is stored (17 values each, well under SQLite's limit).
+const INSERT_BATCH: usize = 500;
+
 const SELECT_SOURCES: &str = "SELECT s.*, (SELECT count(*) FROM remote_keys r WHERE r.source = s.name) AS key_count FROM sources s";
 
 impl Vault {
@@ -418,32 +421,34 @@ impl Vault {
             .execute(&mut *tx)
             .await?;
         let count = keys.len();
-        for (position, key) in keys.into_iter().enumerate() {
-            let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
-            sqlx::query(
+        // Many rows per statement: a statement is a round trip to SQLite's thread.
+        let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+        let numbered: Vec<(usize, RemoteKey)> = keys.into_iter().enumerate().collect();
+        for rows in numbered.chunks(INSERT_BATCH) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO remote_keys (source, id, position, name, mask, scopes, env, owner, details, \
-                 created_at, updated_at, last_used_at, expires_at, revoked_at, revoked, status_known, has_secret) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(name)
-            .bind(&key.id)
-            .bind(position as i64)
-            .bind(&key.name)
-            .bind(&key.mask)
-            .bind(super::to_json(&key.scopes))
-            .bind(&key.env)
-            .bind(&key.owner)
-            .bind(serde_json::to_string(&key.details).expect("JSON values serialize"))
-            .bind(ms(key.created_at))
-            .bind(ms(key.updated_at))
-            .bind(ms(key.last_used_at))
-            .bind(ms(key.expires_at))
-            .bind(ms(key.revoked_at))
-            .bind(key.revoked)
-            .bind(key.status_known)
-            .bind(key.secret.is_some())
-            .execute(&mut *tx)
-            .await?;
+                 created_at, updated_at, last_used_at, expires_at, revoked_at, revoked, status_known, has_secret) ",
+            );
+            insert.push_values(rows, |mut row, (position, key)| {
+                row.push_bind(name)
+                    .push_bind(&key.id)
+                    .push_bind(*position as i64)
+                    .push_bind(&key.name)
+                    .push_bind(&key.mask)
+                    .push_bind(super::to_json(&key.scopes))
+                    .push_bind(&key.env)
+                    .push_bind(&key.owner)
+                    .push_bind(serde_json::to_string(&key.details).expect("JSON values serialize"))
+                    .push_bind(ms(key.created_at))
+                    .push_bind(ms(key.updated_at))
+                    .push_bind(ms(key.last_used_at))
+                    .push_bind(ms(key.expires_at))
+                    .push_bind(ms(key.revoked_at))
+                    .push_bind(key.revoked)
+                    .push_bind(key.status_known)
+                    .push_bind(key.secret.is_some());
+            });
+            insert.build().execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE sources SET synced_at = ?, last_attempt_at = ?, last_error = NULL WHERE name = ?")
             .bind(now.timestamp_millis())

@@ -1,0 +1,212 @@
+//! keydeck's benchmarks. Each one times keydeck against a baseline measured in the same run
+//! on the same data, and prints the ratio: wall-clock numbers on a shared machine drift,
+//! ratios much less. Run with `bash bench/run.sh` (release build); results go to
+//! BENCHMARKS.md.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use keydeck_core::exchange::ImportItem;
+use keydeck_core::remote::client::Endpoint;
+use keydeck_core::remote::{Client, ClientConfig, DialectId};
+use keydeck_core::vault::{OnDuplicate, SourceSpec};
+use keydeck_core::{ListQuery, MemoryStore, NewKey, Secret, SecretStore, Vault};
+
+/// The fastest of `runs` timings of `f` (the least disturbed by the rest of the machine).
+async fn best<F, Fut, T>(runs: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let started = Instant::now();
+        std::hint::black_box(f().await);
+        best = best.min(started.elapsed());
+    }
+    best
+}
+
+async fn memory_vault(home: &Path, keys: usize) -> Vault {
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    let vault = Vault::open_with(home, move |_| store).await.unwrap();
+    let items = (0..keys)
+        .map(|i| ImportItem {
+            line: i + 1,
+            key: NewKey {
+                name: format!("service-{i:06}"),
+                scopes: vec![format!("scope-{}", i % 13), "read".into()],
+                tags: vec![format!("team-{}", i % 5)],
+                ..NewKey::default()
+            },
+            secret: Secret::new(format!("kd_live_{i:06}_abcdefghijklmnopqrstuvwxyz")).unwrap(),
+        })
+        .collect();
+    vault
+        .import(items, OnDuplicate::Error, false)
+        .await
+        .unwrap();
+    vault
+}
+
+fn row(name: &str, ours: Duration, baseline: Duration, baseline_name: &str) {
+    println!(
+        "| {name} | {:.1} ms | {baseline_name}: {:.1} ms | {:.2}× |",
+        ours.as_secs_f64() * 1000.0,
+        baseline.as_secs_f64() * 1000.0,
+        ours.as_secs_f64() / baseline.as_secs_f64()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let keydeck = std::env::args()
+        .nth(1)
+        .expect("usage: keydeck-bench <path to the keydeck binary>");
+    println!("| what | keydeck | baseline (same run) | ratio |");
+    println!("| --- | --- | --- | --- |");
+
+    // 1. Listing 100,000 vault keys vs reading the same rows with one bare SELECT.
+    let dir = tempfile::tempdir().unwrap();
+    let vault = memory_vault(dir.path(), 100_000).await;
+    let everything = ListQuery::default();
+    let list = best(5, || vault.list(&everything)).await;
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("vault.sqlite3").display()
+    ))
+    .await
+    .unwrap();
+    let bare = best(5, || async {
+        sqlx::query_as::<_, (String, String, String, String, String)>(
+            "SELECT id, name, mask, scopes, tags FROM keys ORDER BY name",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    })
+    .await;
+    row(
+        "list 100,000 vault keys (status, JSON columns, sort)",
+        list,
+        bare,
+        "bare SELECT of the rows",
+    );
+
+    // 2. A search keystroke at 10,000 keys vs listing them all.
+    let small = tempfile::tempdir().unwrap();
+    let vault10k = memory_vault(small.path(), 10_000).await;
+    let all = best(9, || vault10k.list(&everything)).await;
+    let keystroke = ListQuery {
+        search: Some("ce-0042".into()),
+        ..ListQuery::default()
+    };
+    let search = best(9, || vault10k.list(&keystroke)).await;
+    row(
+        "search keystroke over 10,000 keys (name, scope, tag, id, owner)",
+        search,
+        all,
+        "list all 10,000",
+    );
+
+    // 3. 10,000 keys over 002 paging from `keydeck serve` vs a bare HTTP loop over the same pages.
+    let mut serve = Command::new(&keydeck)
+        .args(["serve", "--dialect", "002", "--port", "0", "--token-file"])
+        .arg(token_file(small.path()))
+        .env("KEYDECK_HOME", small.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("keydeck serve starts");
+    let url = {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(serve.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        line.trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_string()
+    };
+    let client = Client::new(ClientConfig::default()).unwrap();
+    let base = url::Url::parse(&url).unwrap();
+    let credential = Secret::new(TOKEN.into()).unwrap();
+    let auth = DialectId::D002.dialect().default_auth();
+    let endpoint = Endpoint {
+        name: "bench",
+        base_url: &base,
+        auth: &auth,
+        credential: &credential,
+    };
+    let keys = client
+        .list(&endpoint, DialectId::D002.dialect(), None)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 10_000);
+    let ours = best(5, || {
+        client.list(&endpoint, DialectId::D002.dialect(), None)
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let bare = best(5, || async {
+        let mut after: Option<String> = None;
+        loop {
+            let mut request = http
+                .get(format!("{url}/api/v1/api-keys?limit=200"))
+                .header("X-API-Key", TOKEN);
+            if let Some(cursor) = &after {
+                request = request.query(&[("after", cursor)]);
+            }
+            let body = request.send().await.unwrap().bytes().await.unwrap();
+            let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            match page["meta"]["after"].as_str() {
+                Some(next) if page["meta"]["has_more"] == true => after = Some(next.to_string()),
+                _ => break,
+            }
+        }
+    })
+    .await;
+    row(
+        "fetch + decode 10,000 keys over 002 (50 pages)",
+        ours,
+        bare,
+        "bare HTTP loop, same pages",
+    );
+
+    // 4. The same, stored: a whole source sync (fetch, decode, replace the cache).
+    let client_home = tempfile::tempdir().unwrap();
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    let client_vault = Vault::open_with(client_home.path(), move |_| store)
+        .await
+        .unwrap();
+    let spec = SourceSpec {
+        name: "bench".into(),
+        url: url.clone(),
+        dialect: Some(DialectId::D002),
+        ..SourceSpec::default()
+    };
+    client_vault
+        .add_source(spec, Secret::new(TOKEN.into()).unwrap(), &client)
+        .await
+        .unwrap();
+    let sync = best(3, || client_vault.sync_source("bench", &client)).await;
+    row(
+        "`source sync` of 10,000 keys over 002 (fetch + replace cache)",
+        sync,
+        bare,
+        "bare HTTP loop, same pages",
+    );
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
+
+const TOKEN: &str = "kd_bench_token_0123456789";
+
+fn token_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("bench.token");
+    std::fs::write(&path, TOKEN).unwrap();
+    path
+}
