@@ -5,19 +5,33 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use keydeck_app::ipc::{CopyReceipt, KeyEdit, KeyRef, SecretInput, SourceInput};
 use keydeck_core::error::{ErrorBody, ErrorCode};
-use keydeck_core::{KeyDetail, KeyEvent, KeyRecord, KeyStatus, ListQuery, SortField};
+use keydeck_core::vault::SourceInfo;
+use keydeck_core::{
+    KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, ListQuery, NewKey, Settings, SortField,
+};
 use ts_rs::TS;
 
+/// Every type that crosses the IPC boundary (and, through them, the types they use).
 fn generate(dir: &Path) {
     KeyRecord::export_all_to(dir).unwrap();
+    KeyPage::export_all_to(dir).unwrap();
     KeyDetail::export_all_to(dir).unwrap();
     KeyEvent::export_all_to(dir).unwrap();
     KeyStatus::export_all_to(dir).unwrap();
     ListQuery::export_all_to(dir).unwrap();
     SortField::export_all_to(dir).unwrap();
+    NewKey::export_all_to(dir).unwrap();
+    Settings::export_all_to(dir).unwrap();
+    SourceInfo::export_all_to(dir).unwrap();
     ErrorBody::export_all_to(dir).unwrap();
     ErrorCode::export_all_to(dir).unwrap();
+    KeyRef::export_all_to(dir).unwrap();
+    KeyEdit::export_all_to(dir).unwrap();
+    SecretInput::export_all_to(dir).unwrap();
+    SourceInput::export_all_to(dir).unwrap();
+    CopyReceipt::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use keydeck_core::clipboard::SecretClipboard;
 use keydeck_core::{Error, Result, Secret};
 use zeroize::Zeroizing;
 
@@ -51,7 +52,8 @@ pub fn hold(clear_after: u64) -> Result<()> {
         .take(keydeck_core::secret::MAX_SECRET_BYTES as u64 + 3)
         .read_to_end(&mut bytes)?;
     let secret = Secret::from_bytes(bytes)?;
-    let mut clipboard = match set(&secret) {
+    let owned = SecretClipboard::new().and_then(|mut clipboard| clipboard.put(&secret).map(|()| clipboard));
+    let mut clipboard = match owned {
         Ok(clipboard) => clipboard,
         Err(err) => {
             println!("{err}");
@@ -63,34 +65,12 @@ pub fn hold(clear_after: u64) -> Result<()> {
     let deadline = (clear_after > 0).then(|| Instant::now() + Duration::from_secs(clear_after));
     loop {
         std::thread::sleep(POLL);
-        let still_ours = clipboard
-            .get_text()
-            .map(|text| Zeroizing::new(text).as_str() == secret.expose())
-            .unwrap_or(false);
-        if !still_ours {
+        if !clipboard.holds(&secret) {
             return Ok(()); // Something else was copied: leave it alone.
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            let _ = clipboard.clear();
+            clipboard.clear_if_holds(&secret);
             return Ok(());
         }
     }
-}
-
-fn set(secret: &Secret) -> std::result::Result<arboard::Clipboard, arboard::Error> {
-    let mut clipboard = arboard::Clipboard::new()?;
-    let set = clipboard.set();
-    // Ask clipboard managers not to keep it in their history.
-    #[cfg(all(unix, not(target_os = "macos")))]
-    let set = arboard::SetExtLinux::exclude_from_history(set);
-    #[cfg(any(windows, target_os = "macos"))]
-    let set = {
-        #[cfg(windows)]
-        let s = arboard::SetExtWindows::exclude_from_history(set);
-        #[cfg(target_os = "macos")]
-        let s = arboard::SetExtApple::exclude_from_history(set);
-        s
-    };
-    set.text(secret.expose())?;
-    Ok(clipboard)
 }

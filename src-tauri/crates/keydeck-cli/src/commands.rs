@@ -38,7 +38,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         connect_timeout: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
         ..ClientConfig::default()
     })?;
-    let vault = Vault::open(&home).await?;
+    let settings = keydeck_core::Settings::load(&home)?;
+    let vault = Vault::open(&home).await?.with_expiring_window(settings.expiring_window());
     let result = match cli.command {
         Command::Serve {
             dialect,
@@ -61,7 +62,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|()| ExitCode::SUCCESS)
         }
         Command::Source(command) => source::run(&vault, &client, command, json).await,
-        command => dispatch(&vault, &client, command, json).await,
+        command => dispatch(&vault, &client, &settings, command, json).await,
     };
     vault.close().await;
     result
@@ -70,6 +71,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 async fn dispatch(
     vault: &Vault,
     client: &Client,
+    settings: &keydeck_core::Settings,
     command: Command,
     json: bool,
 ) -> Result<ExitCode> {
@@ -117,6 +119,7 @@ async fn dispatch(
                 scope,
                 sort: sort.unwrap_or_default(),
                 descending: desc,
+                hide_inactive: false,
             };
             if let Some(name) = source.filter(|s| s != LOCAL_SOURCE) {
                 return source::list(vault, client, &name, &query, json).await;
@@ -151,6 +154,7 @@ async fn dispatch(
         } => {
             let record = vault.find(pick.source.as_deref(), &key).await?;
             let (record, secret) = vault.reveal_key(record).await?;
+            let clear_after = clear_after.unwrap_or(settings.clipboard_clear_secs.into());
             clipboard::copy(&secret, clear_after)?;
             let when = match clear_after {
                 0 => "it stays until something else is copied".to_string(),

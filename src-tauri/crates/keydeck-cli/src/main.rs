@@ -91,9 +91,9 @@ pub enum Command {
         key: String,
         #[command(flatten)]
         pick: SourcePick,
-        /// Seconds until the clipboard is cleared (0 = never).
-        #[arg(long, default_value_t = 30, value_name = "SECS")]
-        clear_after: u64,
+        /// Seconds until the clipboard is cleared (0 = never; default: the settings', 30).
+        #[arg(long, value_name = "SECS")]
+        clear_after: Option<u64>,
     },
     /// Change a key's metadata (its secret stays; see `rotate`).
     Edit {

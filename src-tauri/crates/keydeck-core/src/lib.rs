@@ -1,6 +1,7 @@
 //! keydeck's core: the key model, the local vault (SQLite metadata + OS keyring secrets)
 //! and everything the window and the CLI share. It never depends on tauri.
 
+pub mod clipboard;
 pub mod error;
 pub mod exchange;
 pub mod mask;
@@ -8,13 +9,15 @@ pub mod model;
 pub mod remote;
 pub mod secret;
 pub mod secret_store;
+pub mod settings;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
 pub use model::{
-    KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
+    KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
 };
 pub use secret::Secret;
+pub use settings::{Settings, Theme};
 pub use secret_store::{KeyringStore, MemoryStore, SecretStore};
 pub use vault::Vault;
 

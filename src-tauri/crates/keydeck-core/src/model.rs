@@ -103,7 +103,7 @@ pub struct KeyEvent {
 }
 
 /// Metadata for a new key; the secret travels separately as a [`crate::Secret`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct NewKey {
     pub name: String,
     #[serde(default)]
@@ -207,6 +207,19 @@ pub struct ListQuery {
     pub search: Option<String>,
     pub status: Option<KeyStatus>,
     pub scope: Option<String>,
+    /// Leave out revoked and expired keys.
+    pub hide_inactive: bool,
     pub sort: SortField,
     pub descending: bool,
+}
+
+/// One window of a listing (see `Vault::list_page`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyPage {
+    pub keys: Vec<KeyRecord>,
+    pub offset: u32,
+    /// Keys that match the search and filters.
+    pub matching: u32,
+    /// Keys in the source(s) before any search or filter.
+    pub total: u32,
 }

@@ -9,4 +9,8 @@ export type ListQuery = {
 /**
  * One source (`local` is the vault); every source when absent.
  */
-source: string | null, search: string | null, status: KeyStatus | null, scope: string | null, sort: SortField, descending: boolean, };
+source: string | null, search: string | null, status: KeyStatus | null, scope: string | null, 
+/**
+ * Leave out revoked and expired keys.
+ */
+hide_inactive: boolean, sort: SortField, descending: boolean, };

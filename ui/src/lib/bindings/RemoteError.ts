@@ -29,4 +29,4 @@ fields: Array<string>,
 /**
  * How long the server asked to wait (Retry-After), when it was longer than keydeck waits.
  */
-retry_after_secs: bigint | null, };
+retry_after_secs: number | null, };

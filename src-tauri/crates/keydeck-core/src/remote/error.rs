@@ -62,6 +62,7 @@ pub struct RemoteError {
     /// 004 `fields`, 000 validation `loc`.
     pub fields: Vec<String>,
     /// How long the server asked to wait (Retry-After), when it was longer than keydeck waits.
+    #[ts(type = "number | null")]
     pub retry_after_secs: Option<u64>,
 }
 

@@ -16,6 +16,7 @@ pub use exchange::{ImportPlan, OnDuplicate};
 pub use sources::{RemoteRevoke, SourceInfo, SourceSpec, SyncReport};
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -23,6 +24,7 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::mask::mask;
 use crate::model::LOCAL_SOURCE;
+use crate::model::KeyPage;
 use crate::{
     Error, KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, Result, Secret,
     SecretStore, SortField,
@@ -38,7 +40,9 @@ pub struct Vault {
     store: Arc<dyn SecretStore>,
     vault_id: String,
     db_path: PathBuf,
-    expiring_window: Duration,
+    /// Keys expiring within this many milliseconds are `expiring`; shared by clones so a
+    /// settings change reaches every reader.
+    expiring_window_ms: Arc<AtomicI64>,
 }
 
 /// A row of the `all_keys` view as SQLite returns it, with the status derived in SQL.
@@ -62,17 +66,23 @@ struct KeyRow {
     status: String,
 }
 
-/// Starts a query over keys with their derived status (`expiring` up to `window_end`).
-/// Filters go after it, on the subquery `k`, so they can use `status`.
-fn select_keys(now: DateTime<Utc>, window_end: DateTime<Utc>) -> QueryBuilder<'static, Sqlite> {
-    let mut sql = QueryBuilder::new(
-        "SELECT * FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
+/// Starts a query (`head`: `SELECT *` or `SELECT count(*)`) over keys with their derived
+/// status (`expiring` up to `window_end`). Filters go after it, on the subquery `k`, so they
+/// can use `status`.
+fn select_keys(
+    head: &str,
+    now: DateTime<Utc>,
+    window_end: DateTime<Utc>,
+) -> QueryBuilder<'static, Sqlite> {
+    let mut sql = QueryBuilder::new(head);
+    sql.push(
+        " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
          created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
          CASE WHEN revoked THEN 'revoked' \
               WHEN NOT status_known THEN 'unknown' \
               WHEN expires_at IS NOT NULL AND expires_at <= ",
-    );
-    sql.push_bind(now.timestamp_millis())
+    )
+    .push_bind(now.timestamp_millis())
         .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
         .push_bind(window_end.timestamp_millis())
         .push(" THEN 'expiring' ELSE 'active' END AS status FROM all_keys) AS k WHERE 1=1");
@@ -103,19 +113,28 @@ impl Vault {
             pool,
             vault_id,
             db_path,
-            expiring_window: Duration::days(DEFAULT_EXPIRING_WINDOW_DAYS),
+            expiring_window_ms: Arc::new(AtomicI64::new(
+                Duration::days(DEFAULT_EXPIRING_WINDOW_DAYS).num_milliseconds(),
+            )),
         })
     }
 
-    fn select_keys(&self) -> QueryBuilder<'static, Sqlite> {
+    fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
         let now = Utc::now();
-        select_keys(now, now + self.expiring_window)
+        let window = Duration::milliseconds(self.expiring_window_ms.load(Ordering::Relaxed));
+        select_keys(head, now, now + window)
     }
 
     /// Sets how close to its expiry a key counts as `expiring`.
-    pub fn with_expiring_window(mut self, window: Duration) -> Self {
-        self.expiring_window = window;
+    pub fn with_expiring_window(self, window: Duration) -> Self {
+        self.set_expiring_window(window);
         self
+    }
+
+    /// Changes the warning window for this vault and every clone of it.
+    pub fn set_expiring_window(&self, window: Duration) {
+        self.expiring_window_ms
+            .store(window.num_milliseconds(), Ordering::Relaxed);
     }
 
     pub fn vault_id(&self) -> &str {
@@ -148,45 +167,42 @@ impl Vault {
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
-        let mut sql = self.select_keys();
-        if let Some(source) = &query.source {
-            sql.push(" AND source = ").push_bind(source.clone());
-        }
-        if let Some(search) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let pattern = format!("%{}%", escape_like(search));
-            sql.push(" AND (name LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\' OR id LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\') OR owner LIKE ")
-                .push_bind(pattern)
-                .push(" ESCAPE '\\')");
-        }
-        if let Some(status) = query.status {
-            sql.push(" AND status = ").push_bind(status.as_str());
-        }
-        if let Some(scope) = &query.scope {
-            sql.push(" AND EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value = ")
-                .push_bind(scope.clone())
-                .push(")");
-        }
-        let column = sort_column(query.sort);
-        let direction = if query.descending { "DESC" } else { "ASC" };
-        // Unknown dates sort last either way; name, source and id make the order stable.
-        sql.push(format!(
-            " ORDER BY ({column} IS NULL), {column} {direction}, name, source, id"
-        ));
+        let mut sql = self.select_keys("SELECT *");
+        push_filters(&mut sql, query);
+        push_order(&mut sql, query);
         let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(KeyRecord::try_from).collect()
+    }
+
+    /// One window of a listing, with how many keys match and how many the source holds:
+    /// what a virtualized table asks for as it scrolls.
+    pub async fn list_page(&self, query: &ListQuery, offset: u32, limit: u32) -> Result<KeyPage> {
+        let mut count = self.select_keys("SELECT count(*)");
+        push_filters(&mut count, query);
+        let matching: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut total = self.select_keys("SELECT count(*)");
+        push_filters(
+            &mut total,
+            &ListQuery {
+                source: query.source.clone(),
+                ..ListQuery::default()
+            },
+        );
+        let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut page = self.select_keys("SELECT *");
+        push_filters(&mut page, query);
+        push_order(&mut page, query);
+        page.push(" LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(offset));
+        let rows: Vec<KeyRow> = page.build_query_as().fetch_all(&self.pool).await?;
+        Ok(KeyPage {
+            keys: rows.into_iter().map(KeyRecord::try_from).collect::<Result<_>>()?,
+            offset,
+            matching: matching as u32,
+            total: total as u32,
+        })
     }
 
     /// One key of any source by id, or by name (the vault's first, then an id over a name).
@@ -209,7 +225,7 @@ impl Vault {
     /// One key by id or name, in `source` or in any source. A name or id that several
     /// remote sources list (and the vault does not) is ambiguous: pick a source.
     pub async fn find(&self, source: Option<&str>, id_or_name: &str) -> Result<KeyRecord> {
-        let mut sql = self.select_keys();
+        let mut sql = self.select_keys("SELECT *");
         if let Some(source) = source {
             sql.push(" AND source = ").push_bind(source.to_string());
         }
@@ -572,6 +588,52 @@ fn name_conflict(err: sqlx::Error, name: &str) -> Error {
         }
         _ => err.into(),
     }
+}
+
+/// The search and filters of a listing, as SQL on the subquery `k`.
+fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+    if let Some(source) = &query.source {
+        sql.push(" AND source = ").push_bind(source.clone());
+    }
+    if let Some(search) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(search));
+        sql.push(" AND (name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR id LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\') OR owner LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(status) = query.status {
+        sql.push(" AND status = ").push_bind(status.as_str());
+    }
+    if query.hide_inactive {
+        sql.push(" AND status NOT IN ('revoked', 'expired')");
+    }
+    if let Some(scope) = &query.scope {
+        sql.push(" AND EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value = ")
+            .push_bind(scope.clone())
+            .push(")");
+    }
+}
+
+fn push_order(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+    let column = sort_column(query.sort);
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    // Unknown values sort last either way; name, source and id make the order stable.
+    sql.push(format!(
+        " ORDER BY ({column} IS NULL), {column} {direction}, name, source, id"
+    ));
 }
 
 fn sort_column(field: SortField) -> &'static str {

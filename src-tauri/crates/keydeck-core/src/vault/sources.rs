@@ -53,6 +53,7 @@ pub struct SourceInfo {
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// Why the last sync failed, when it did.
     pub last_error: Option<ErrorBody>,
+    #[ts(type = "number")]
     pub key_count: i64,
     /// The cached listing may be out of date: the last sync failed, or none has worked yet.
     pub stale: bool,

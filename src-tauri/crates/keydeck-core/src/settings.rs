@@ -1,0 +1,130 @@
+//! The user's preferences, in `settings.json` next to the vault: how long a copied secret
+//! stays on the clipboard, how long a revealed one stays visible, when a key counts as
+//! expiring, and the theme.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Error, Result};
+
+pub const FILE: &str = "settings.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    /// Seconds until a copied secret is cleared from the clipboard (if it is still there);
+    /// 0 never clears.
+    pub clipboard_clear_secs: u32,
+    /// Seconds a revealed secret stays visible before it is masked again.
+    pub reveal_secs: u32,
+    /// Days before its expiry that a key counts as `expiring`.
+    pub expiry_warning_days: u32,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            clipboard_clear_secs: 30,
+            reveal_secs: 10,
+            expiry_warning_days: 7,
+            theme: Theme::System,
+        }
+    }
+}
+
+impl Settings {
+    /// The saved settings, or the defaults when none were saved.
+    pub fn load(home: &Path) -> Result<Settings> {
+        let path = home.join(FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let settings: Settings = serde_json::from_slice(&bytes).map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "{} is not valid settings ({e}); fix or delete it to get the defaults",
+                        path.display()
+                    ))
+                })?;
+                settings.validate()?;
+                Ok(settings)
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(err) => Err(Error::Io(format!("cannot read {}: {err}", path.display()))),
+        }
+    }
+
+    /// Saves the settings whole: written to a temporary file, then renamed over the old one.
+    pub fn save(&self, home: &Path) -> Result<()> {
+        self.validate()?;
+        let path = home.join(FILE);
+        let temp = home.join(format!("{FILE}.tmp"));
+        let text = serde_json::to_vec_pretty(self).expect("settings serialize");
+        std::fs::write(&temp, text)
+            .and_then(|()| std::fs::rename(&temp, &path))
+            .map_err(|e| Error::Io(format!("cannot save {}: {e}", path.display())))
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let check = |ok: bool, what: &str| {
+            ok.then_some(())
+                .ok_or_else(|| Error::InvalidInput(what.to_string()))
+        };
+        check(
+            self.clipboard_clear_secs <= 3600,
+            "the clipboard clear time is at most 3600 seconds (0 never clears)",
+        )?;
+        check(
+            (1..=300).contains(&self.reveal_secs),
+            "the reveal time is 1 to 300 seconds",
+        )?;
+        check(
+            (1..=365).contains(&self.expiry_warning_days),
+            "the expiry warning window is 1 to 365 days",
+        )
+    }
+
+    pub fn expiring_window(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.expiry_warning_days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_save_load_and_refuse_nonsense() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        let mine = Settings {
+            clipboard_clear_secs: 0,
+            reveal_secs: 5,
+            expiry_warning_days: 30,
+            theme: Theme::Dark,
+        };
+        mine.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), mine);
+        let bad = Settings {
+            reveal_secs: 0,
+            ..Settings::default()
+        };
+        assert!(bad.save(dir.path()).is_err());
+        assert_eq!(Settings::load(dir.path()).unwrap(), mine, "a refused save changes nothing");
+        std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
+        assert!(Settings::load(dir.path()).unwrap_err().to_string().contains("delete it"));
+        std::fs::write(dir.path().join(FILE), br#"{"theme": "light"}"#).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().reveal_secs, 10, "missing fields take defaults");
+    }
+}

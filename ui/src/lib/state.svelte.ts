@@ -1,0 +1,213 @@
+// The window's state: the sources, the current listing (loaded a page at a time as the
+// table scrolls), the selection, the settings, and the last error. Components read it;
+// only the actions here call ipc.ts.
+import type { KeyDetail } from './bindings/KeyDetail';
+import type { KeyRecord } from './bindings/KeyRecord';
+import type { KeyRef } from './bindings/KeyRef';
+import type { ListQuery } from './bindings/ListQuery';
+import type { Settings } from './bindings/Settings';
+import type { SourceInfo } from './bindings/SourceInfo';
+import * as ipc from './ipc';
+import { asIpcError, type IpcError } from './ipc';
+
+export const PAGE_SIZE = 200;
+export const LOCAL = 'local';
+
+export const defaultSettings: Settings = {
+  clipboard_clear_secs: 30,
+  reveal_secs: 10,
+  expiry_warning_days: 7,
+  theme: 'system',
+};
+
+export function refOf(key: KeyRecord): KeyRef {
+  return { source: key.source, id: key.id };
+}
+
+export class AppModel {
+  sources: SourceInfo[] = $state.raw([]);
+  syncing: Record<string, boolean> = $state({});
+  settings: Settings = $state.raw({ ...defaultSettings });
+  query: ListQuery = $state.raw({ ...ipc.defaultQuery });
+  /** Loaded pages of the current listing, by page number. */
+  pages: Record<number, KeyRecord[]> = $state.raw({});
+  matching = $state(0);
+  total = $state(0);
+  loaded = $state(false);
+  /** Keys expiring within the warning window, in the current source. */
+  expiring = $state(0);
+  selectedIndex = $state(-1);
+  detail: KeyDetail | null = $state.raw(null);
+  /** The last failure, shown with its hint until dismissed. */
+  error: IpcError | null = $state.raw(null);
+  /** The vault itself could not be opened: nothing else works. */
+  fatal: IpcError | null = $state.raw(null);
+
+  #generation = 0;
+  #inflight = new Set<number>();
+
+  /** Back to a fresh window's state (tests render the window many times). */
+  reset() {
+    this.sources = [];
+    this.syncing = {};
+    this.settings = { ...defaultSettings };
+    this.query = { ...ipc.defaultQuery };
+    this.pages = {};
+    this.matching = 0;
+    this.total = 0;
+    this.loaded = false;
+    this.expiring = 0;
+    this.selectedIndex = -1;
+    this.detail = null;
+    this.error = null;
+    this.fatal = null;
+    this.#generation++;
+    this.#inflight.clear();
+  }
+
+  get source(): string {
+    return this.query.source ?? LOCAL;
+  }
+
+  get sourceInfo(): SourceInfo | undefined {
+    return this.sources.find((s) => s.name === this.source);
+  }
+
+  rowAt(index: number): KeyRecord | undefined {
+    return this.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+  }
+
+  get selected(): KeyRecord | undefined {
+    return this.selectedIndex >= 0 ? this.rowAt(this.selectedIndex) : undefined;
+  }
+
+  fail(error: unknown) {
+    this.error = asIpcError(error);
+  }
+
+  async start() {
+    try {
+      this.settings = await ipc.getSettings();
+    } catch (error) {
+      this.fail(error);
+    }
+    await Promise.all([this.refreshSources(), this.reload()]);
+  }
+
+  async refreshSources() {
+    try {
+      this.sources = await ipc.listSources();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Changes the query and reloads from the first page. */
+  setQuery(change: Partial<ListQuery>) {
+    this.query = { ...this.query, ...change };
+    this.selectedIndex = -1;
+    this.detail = null;
+    void this.reload();
+  }
+
+  async reload() {
+    const generation = ++this.#generation;
+    this.#inflight.clear();
+    try {
+      const [page, expiring] = await Promise.all([
+        ipc.listKeys(this.query, 0, PAGE_SIZE),
+        ipc.listKeys({ ...ipc.defaultQuery, source: this.query.source, status: 'expiring' }, 0, 0),
+      ]);
+      if (generation !== this.#generation) return;
+      this.pages = { 0: page.keys };
+      this.matching = page.matching;
+      this.total = page.total;
+      this.expiring = expiring.matching;
+      this.fatal = null;
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const failure = asIpcError(error);
+      if (['vault_too_new', 'not_a_vault', 'database', 'io'].includes(failure.code)) {
+        this.fatal = failure;
+      } else {
+        this.error = failure;
+      }
+      this.pages = {};
+      this.matching = 0;
+    } finally {
+      if (generation === this.#generation) this.loaded = true;
+    }
+  }
+
+  /** Loads the pages that rows `start` to `end` fall in, if not loaded yet. */
+  async ensureRows(start: number, end: number) {
+    const generation = this.#generation;
+    const first = Math.floor(Math.max(0, start) / PAGE_SIZE);
+    const last = Math.floor(Math.max(0, Math.min(end, this.matching - 1)) / PAGE_SIZE);
+    for (let n = first; n <= last; n++) {
+      if (this.pages[n] || this.#inflight.has(n)) continue;
+      this.#inflight.add(n);
+      try {
+        const page = await ipc.listKeys(this.query, n * PAGE_SIZE, PAGE_SIZE);
+        if (generation !== this.#generation) return;
+        this.pages = { ...this.pages, [n]: page.keys };
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.#inflight.delete(n);
+      }
+    }
+  }
+
+  select(index: number) {
+    if (this.matching === 0) return;
+    this.selectedIndex = Math.max(0, Math.min(index, this.matching - 1));
+  }
+
+  async openDetail(index = this.selectedIndex) {
+    const key = this.rowAt(index);
+    if (!key) return;
+    this.selectedIndex = index;
+    try {
+      this.detail = await ipc.keyDetail(refOf(key));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  closeDetail() {
+    this.detail = null;
+  }
+
+  /** After a change to one key: reload the listing, the sources' counts and the detail. */
+  async changed(key?: KeyRef | null) {
+    await Promise.all([this.reload(), this.refreshSources()]);
+    if (key && this.detail && this.detail.id === key.id) {
+      try {
+        this.detail = await ipc.keyDetail(key);
+      } catch {
+        this.detail = null;
+      }
+    }
+  }
+
+  async sync(name: string) {
+    this.syncing = { ...this.syncing, [name]: true };
+    try {
+      await ipc.syncSource(name);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.syncing = { ...this.syncing, [name]: false };
+      await this.refreshSources();
+      if (this.source === name) await this.reload();
+    }
+  }
+
+  async saveSettings(settings: Settings) {
+    this.settings = await ipc.saveSettings(settings);
+    await this.reload();
+  }
+}
+
+export const app = new AppModel();

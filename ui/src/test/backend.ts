@@ -1,0 +1,173 @@
+// An in-memory keydeck behind mocked IPC: the commands of src/lib/ipc.ts, answered the way
+// the Rust side answers them, with every call recorded.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { KeyDetail } from '../lib/bindings/KeyDetail';
+import type { KeyPage } from '../lib/bindings/KeyPage';
+import type { KeyRecord } from '../lib/bindings/KeyRecord';
+import type { ListQuery } from '../lib/bindings/ListQuery';
+import type { Settings } from '../lib/bindings/Settings';
+import type { SourceInfo } from '../lib/bindings/SourceInfo';
+
+export type Call = { cmd: string; args: Record<string, unknown> };
+
+export function record(overrides: Partial<KeyRecord>): KeyRecord {
+  return {
+    id: overrides.name ? `id-${overrides.name}` : 'id-x',
+    name: 'x',
+    mask: 'sk_live_…9f3a',
+    scopes: [],
+    tags: [],
+    env: null,
+    status: 'active',
+    source: 'local',
+    created_at: '2026-11-01T10:00:00Z',
+    updated_at: '2026-11-01T10:00:00Z',
+    last_used_at: null,
+    expires_at: null,
+    revoked_at: null,
+    revoke_reason: null,
+    owner: null,
+    details: {},
+    ...overrides,
+  };
+}
+
+export const sampleKeys: KeyRecord[] = [
+  record({ name: 'stripe-live', mask: 'sk_live_…9f3a', scopes: ['charges:write', 'refunds'] }),
+  record({ name: 'github-ci', mask: 'ghp_…8B4a', scopes: ['repo'], status: 'expiring', expires_at: '2026-12-01T00:00:00Z' }),
+  record({ name: 'slack-bot', mask: 'xoxb-…alue', scopes: ['chat:write'], status: 'revoked', revoked_at: '2026-11-20T00:00:00Z' }),
+  record({ name: 'aws-deploy', mask: '…0000', status: 'expired', expires_at: '2025-01-01T00:00:00Z' }),
+];
+
+export interface Backend {
+  calls: Call[];
+  keys: KeyRecord[];
+  sources: SourceInfo[];
+  settings: Settings;
+  secrets: Record<string, string>;
+  /** Commands that fail with this error body. */
+  failing: Record<string, { code: string; message: string; hint: string | null }>;
+  last(cmd: string): Record<string, unknown> | undefined;
+  /** The last listing asked for (not the expiring-keys count the window also asks for). */
+  lastListing(): Record<string, unknown> | undefined;
+  /** Generated keys: `count` of them, made on demand by index. */
+  generated?: number;
+}
+
+function matches(key: KeyRecord, q: ListQuery): boolean {
+  const search = q.search?.toLowerCase();
+  return (
+    (q.source == null || key.source === q.source) &&
+    (!search ||
+      [key.name, key.id, key.owner ?? '', ...key.scopes, ...key.tags].some((v) => v.toLowerCase().includes(search))) &&
+    (q.status == null || key.status === q.status) &&
+    (q.scope == null || key.scopes.includes(q.scope)) &&
+    (!q.hide_inactive || (key.status !== 'revoked' && key.status !== 'expired'))
+  );
+}
+
+export function fakeBackend(init: Partial<Backend> = {}): Backend {
+  const backend: Backend = {
+    calls: [],
+    keys: [...sampleKeys],
+    sources: [],
+    settings: { clipboard_clear_secs: 30, reveal_secs: 10, expiry_warning_days: 7, theme: 'system' },
+    secrets: { 'id-stripe-live': 'sk_live_51HqLyjWDarjtT1zdp7dc9f3a' },
+    failing: {},
+    last(cmd) {
+      return [...this.calls].reverse().find((c) => c.cmd === cmd)?.args;
+    },
+    lastListing() {
+      return [...this.calls].reverse().find((c) => c.cmd === 'list_keys' && c.args.limit !== 0)?.args;
+    },
+    ...init,
+  };
+  const generatedKey = (i: number) =>
+    record({ id: `gen-${i}`, name: `service-${String(i).padStart(6, '0')}`, mask: `kd_…${String(i).padStart(4, '0').slice(-4)}` });
+  // Answers cross IPC as JSON: never hand the window the backend's own objects.
+  mockIPC((cmd, payload) => {
+    const answer = respond(cmd, (payload ?? {}) as Record<string, unknown>);
+    return answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
+  });
+  function respond(cmd: string, args: Record<string, unknown>): unknown {
+    backend.calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
+    if (backend.failing[cmd]) throw backend.failing[cmd];
+    switch (cmd) {
+      case 'get_settings':
+        return backend.settings;
+      case 'save_settings':
+        backend.settings = args.settings as Settings;
+        return backend.settings;
+      case 'list_sources':
+        return backend.sources;
+      case 'list_keys': {
+        const query = args.query as ListQuery;
+        const offset = args.offset as number;
+        const limit = args.limit as number;
+        if (backend.generated) {
+          const total = backend.generated;
+          const keys = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => generatedKey(offset + i));
+          return { keys, offset, matching: total, total } satisfies KeyPage;
+        }
+        const inSource = backend.keys.filter((k) => query.source == null || k.source === query.source);
+        const found = inSource.filter((k) => matches(k, query));
+        found.sort((a, b) => {
+          const field = query.sort as keyof KeyRecord;
+          const order = String(a[field] ?? '').localeCompare(String(b[field] ?? ''));
+          return query.descending ? -order : order;
+        });
+        return { keys: found.slice(offset, offset + limit), offset, matching: found.length, total: inSource.length } satisfies KeyPage;
+      }
+      case 'key_detail': {
+        const ref = args.key as { source: string; id: string };
+        const key = backend.keys.find((k) => k.id === ref.id && k.source === ref.source);
+        if (!key) throw { code: 'not_found', message: `no key matches \`${ref.id}\``, hint: null };
+        return { ...key, notes: null, history: [{ at: key.created_at, kind: 'created', detail: null }] } satisfies KeyDetail;
+      }
+      case 'reveal_secret':
+        return backend.secrets[(args.key as { id: string }).id];
+      case 'copy_secret':
+        return { clear_after_secs: backend.settings.clipboard_clear_secs };
+      case 'add_key': {
+        const key = record({ ...(args.key as object), mask: 'new_…1234' });
+        backend.keys.push(key);
+        return key;
+      }
+      case 'revoke_key': {
+        const ref = args.key as { id: string };
+        const key = backend.keys.find((k) => k.id === ref.id)!;
+        key.status = 'revoked';
+        key.revoke_reason = (args.reason as string) ?? null;
+        return key;
+      }
+      case 'delete_key':
+      case 'remove_source':
+      case 'set_source_token':
+        return null;
+      case 'sync_source':
+        return backend.sources.find((s) => s.name === args.name);
+      default:
+        throw { code: 'ipc', message: `unexpected command ${cmd}`, hint: null };
+    }
+  }
+  return backend;
+}
+
+export function source(overrides: Partial<SourceInfo>): SourceInfo {
+  return {
+    name: 'prod',
+    url: 'https://keys.example.com/',
+    dialect: '002',
+    auth: { header: 'X-API-Key', scheme: null },
+    user_id: null,
+    revoke_template: null,
+    allow_insecure: false,
+    created_at: '2026-11-01T10:00:00Z',
+    synced_at: new Date(Date.now() - 3 * 60_000).toISOString(),
+    last_attempt_at: null,
+    last_error: null,
+    key_count: 2,
+    stale: false,
+    ...overrides,
+  };
+}
