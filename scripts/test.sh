@@ -24,5 +24,8 @@ if cargo tree -p keydeck-core --locked -e normal,build --prefix none | grep -E '
 fi
 echo "ok"
 
+step "a release build of the window (for the test that it refuses WebDriver)"
+cargo build --locked --profile release-smoke --bin keydeck-app
+
 step "Rust tests under Xvfb + D-Bus + gnome-keyring"
 bash scripts/session.sh cargo nextest run --workspace --locked --no-fail-fast

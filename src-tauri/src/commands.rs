@@ -22,7 +22,10 @@ pub async fn list_keys(
     offset: u32,
     limit: u32,
 ) -> Answer<KeyPage> {
-    Ok(state.vault()?.list_page(&query, offset, limit.min(1000)).await?)
+    Ok(state
+        .vault()?
+        .list_page(&query, offset, limit.min(1000))
+        .await?)
 }
 
 #[tauri::command]

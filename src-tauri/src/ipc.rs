@@ -74,8 +74,8 @@ pub struct SourceInput {
 impl SourceInput {
     pub fn split(self) -> Result<(keydeck_core::vault::SourceSpec, Secret)> {
         let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let token = Secret::new(self.token)
-            .map_err(|e| Error::InvalidInput(format!("the token: {e}")))?;
+        let token =
+            Secret::new(self.token).map_err(|e| Error::InvalidInput(format!("the token: {e}")))?;
         Ok((
             keydeck_core::vault::SourceSpec {
                 name: self.name.trim().to_string(),

@@ -49,7 +49,11 @@ fn open() -> Result<(Vault, PathBuf, Settings), keydeck_core::Error> {
 pub fn run() {
     let (vault, home, settings) = match open() {
         Ok((vault, home, settings)) => (Ok(vault), home, settings),
-        Err(err) => (Err(AppError::from(&err)), PathBuf::new(), Settings::default()),
+        Err(err) => (
+            Err(AppError::from(&err)),
+            PathBuf::new(),
+            Settings::default(),
+        ),
     };
     let client = Client::new(ClientConfig::default()).expect("an HTTP client");
     let app = tauri::Builder::default()

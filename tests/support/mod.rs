@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
 use thirtyfour::prelude::*;
 
 pub struct App {
     pub driver: WebDriver,
     tauri_driver: Child,
+    /// The webview's own data and cache (XDG_DATA_HOME / XDG_CACHE_HOME of the app).
+    pub webview_dirs: tempfile::TempDir,
 }
 
 /// The `keydeck` CLI built next to this test (cargo builds the workspace's binaries).
@@ -27,8 +30,8 @@ pub fn keydeck_cli() -> PathBuf {
     cli
 }
 
-pub fn app_binary() -> &'static str {
-    env!("CARGO_BIN_EXE_keydeck-app")
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_keydeck-app"))
 }
 
 fn tauri_driver() -> PathBuf {
@@ -74,11 +77,56 @@ pub fn cli(home: &Path, args: &[&str], stdin: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Writes the window's settings before it starts.
+pub fn settings(home: &Path, json: Value) {
+    std::fs::create_dir_all(home).unwrap();
+    std::fs::write(home.join("settings.json"), json.to_string()).unwrap();
+}
+
+/// What the clipboard holds now (empty when nothing).
+pub fn clipboard() -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("xclip is installed (scripts/setup.sh)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What `secret-tool lookup service keydeck username <user>` finds.
+pub fn secret_tool_lookup(user: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "keydeck", "username", user])
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+/// The rows the table shows: key name and the text of each cell.
+const ROWS_JS: &str = r#"
+    return [...document.querySelectorAll('[role=row][data-key-name]')]
+        .map(r => ({ name: r.dataset.keyName, cells: [...r.querySelectorAll('[role=gridcell]')].map(c => c.innerText.trim()) }));
+"#;
+
+/// Runs one command through the page's own IPC bridge, as the UI would.
+const INVOKE_JS: &str = r#"
+    const [command, args, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke(command, args).then(v => done({ ok: v }), e => done({ err: e }));
+"#;
+
 impl App {
     /// Starts the app on the vault in `home` and opens a WebDriver session on its window.
     pub async fn start(home: &Path) -> App {
+        Self::start_binary(home, &app_binary())
+            .await
+            .expect("a WebDriver session on the keydeck window")
+    }
+
+    pub async fn start_binary(home: &Path, binary: &Path) -> WebDriverResult<App> {
         let port = free_port();
         let native_port = free_port();
+        let webview_dirs = tempfile::tempdir().unwrap();
         let mut command = Command::new(tauri_driver());
         command
             .args([
@@ -88,11 +136,13 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("KEYDECK_HOME", home)
+            .env("XDG_DATA_HOME", webview_dirs.path().join("data"))
+            .env("XDG_CACHE_HOME", webview_dirs.path().join("cache"))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         // Its own process group, so stopping it also stops WebKitWebDriver and the app.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let tauri_driver = command.spawn().expect("tauri-driver starts");
+        let mut tauri_driver = command.spawn().expect("tauri-driver starts");
         // tauri-driver forwards to WebKitWebDriver without waiting for it: both must listen
         // before the session request, or it fails on a busy machine.
         let started = Instant::now();
@@ -109,19 +159,30 @@ impl App {
         caps.set("browserName", "wry").unwrap();
         caps.set(
             "tauri:options",
-            serde_json::json!({ "application": app_binary() }),
+            serde_json::json!({ "application": binary }),
         )
         .unwrap();
         // A crashing app makes session creation hang: bound every request.
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+        let driver = match WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
             .request_timeout(Duration::from_secs(60))
             .connect()
             .await
-            .expect("a WebDriver session on the keydeck window");
-        App {
+        {
+            Ok(driver) => driver,
+            Err(err) => {
+                terminate(&mut tauri_driver);
+                return Err(err);
+            }
+        };
+        driver.set_script_timeout(Duration::from_secs(30)).await?;
+        let app = App {
             driver,
             tauri_driver,
-        }
+            webview_dirs,
+        };
+        app.wait_js("return document.querySelector('nav') !== null")
+            .await;
+        Ok(app)
     }
 
     /// Waits for an element matching `by` to be displayed.
@@ -135,9 +196,180 @@ impl App {
             .expect("the element shows up")
     }
 
+    /// A button (or other element) by its accessible text.
+    pub async fn button(&self, text: &str) -> WebElement {
+        self.find(By::XPath(format!(
+            "//button[normalize-space()='{text}' or @aria-label='{text}']"
+        )))
+        .await
+    }
+
+    pub async fn click(&self, text: &str) {
+        self.button(text).await.click().await.unwrap();
+    }
+
+    /// Types into the form field labelled `label` (inside the open dialog, if any).
+    pub async fn fill(&self, label: &str, text: &str) {
+        let field = self
+            .find(By::XPath(format!(
+                "//label[normalize-space(text())='{label}']//*[self::input or self::textarea or self::select]"
+            )))
+            .await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Sends keys to whatever has the focus.
+    pub async fn press(&self, keys: impl Into<TypingData>) {
+        self.driver
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.driver
+            .execute(script, vec![])
+            .await
+            .unwrap()
+            .json()
+            .clone()
+    }
+
+    /// Waits until `script` returns true.
+    pub async fn wait_js(&self, script: &str) {
+        let started = Instant::now();
+        loop {
+            if self.js(script).await == Value::Bool(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for: {script}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The table's rows: (key name, cell texts).
+    pub async fn rows(&self) -> Vec<(String, Vec<String>)> {
+        let rows = self.js(ROWS_JS).await;
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let cells = r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_string())
+                    .collect();
+                (r["name"].as_str().unwrap().to_string(), cells)
+            })
+            .collect()
+    }
+
+    /// Waits until the table shows exactly these key names (in this order).
+    pub async fn wait_rows(&self, names: &[&str]) {
+        let started = Instant::now();
+        loop {
+            let shown: Vec<String> = self.rows().await.into_iter().map(|(n, _)| n).collect();
+            if shown == names {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the table shows {shown:?}, not {names:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn row(&self, name: &str) -> Vec<String> {
+        self.rows()
+            .await
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+            .1
+    }
+
+    /// Selects a row with the mouse and opens its details with Enter.
+    pub async fn open_detail(&self, name: &str) {
+        self.find(By::Css(format!("[data-key-name='{name}']")))
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find(By::Css("[role=grid]"))
+            .await
+            .send_keys(Key::Enter)
+            .await
+            .unwrap();
+        self.find(By::Css(format!("aside[aria-label='Details of {name}']")))
+            .await;
+    }
+
+    /// Runs a command through the page's IPC bridge: `Ok(answer)` or `Err(error body)`.
+    pub async fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let answer = self
+            .driver
+            .execute_async(INVOKE_JS, vec![Value::from(command), args])
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        match answer.get("ok") {
+            Some(value) => Ok(value.clone()),
+            None => Err(answer["err"].clone()),
+        }
+    }
+
+    /// Runs axe-core on the page; the serious and critical violations, as "rule: target".
+    pub async fn axe(&self) -> Vec<String> {
+        let source_path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&source_path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (npm ci in ui/ installs axe-core)",
+                source_path.display()
+            )
+        });
+        self.driver.execute(&source, vec![]).await.unwrap();
+        let result = self
+            .driver
+            .execute_async(
+                "const done = arguments[0]; axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')) }))));",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        result
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {}", v["id"], v["nodes"]))
+            .collect()
+    }
+
     /// Saves a screenshot of the webview under target/ (and under KEYDECK_SCREENSHOT_DIR
     /// when set, to refresh docs/screenshots).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let the webview paint what the DOM shows: a snapshot is of the last painted frame.
+        self.driver
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.driver.screenshot_as_png().await.unwrap();
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
@@ -149,34 +381,54 @@ impl App {
         path
     }
 
-    pub async fn stop(mut self) {
-        let _ = self.driver.clone().quit().await;
-        self.terminate();
+    /// Every file the webview wrote (its storage, caches), to search for secrets.
+    pub fn webview_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.webview_dirs.path(), &mut out);
+        out
     }
 
-    fn terminate(&mut self) {
-        let group = format!("-{}", self.tauri_driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.tauri_driver.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // Whatever is left of the group (WebKitWebDriver, the app) goes too.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.tauri_driver.wait();
+    pub async fn stop(mut self) {
+        let _ = self.driver.clone().quit().await;
+        terminate(&mut self.tauri_driver);
     }
+}
+
+fn terminate(tauri_driver: &mut Child) {
+    let group = format!("-{}", tauri_driver.id());
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = tauri_driver.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Whatever is left of the group (WebKitWebDriver, the app) goes too.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let _ = tauri_driver.wait();
 }
 
 impl Drop for App {
     fn drop(&mut self) {
         if matches!(self.tauri_driver.try_wait(), Ok(None)) {
-            self.terminate();
+            terminate(&mut self.tauri_driver);
         }
     }
 }

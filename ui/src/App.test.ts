@@ -211,6 +211,7 @@ describe('sources', () => {
     const nav = screen.getByRole('navigation', { name: 'Sources' });
     await waitFor(() => expect(within(nav).getByText('synced 3 minutes ago')).toBeTruthy());
     expect(within(nav).getByText('offline · showing the last listing')).toBeTruthy();
+    expect(within(nav).getByLabelText('4 keys')).toBeTruthy(); // the local vault
     expect(within(nav).getByLabelText('7 keys')).toBeTruthy();
     await fireEvent.click(within(nav).getByRole('button', { name: 'Sync prod' }));
     await waitFor(() => expect(backend.last('sync_source')).toEqual({ name: 'prod' }));

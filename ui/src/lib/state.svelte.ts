@@ -33,6 +33,8 @@ export class AppModel {
   pages: Record<number, KeyRecord[]> = $state.raw({});
   matching = $state(0);
   total = $state(0);
+  /** Keys in the local vault, for the sidebar. */
+  localCount = $state(0);
   loaded = $state(false);
   /** Keys expiring within the warning window, in the current source. */
   expiring = $state(0);
@@ -55,6 +57,7 @@ export class AppModel {
     this.pages = {};
     this.matching = 0;
     this.total = 0;
+    this.localCount = 0;
     this.loaded = false;
     this.expiring = 0;
     this.selectedIndex = -1;
@@ -96,7 +99,12 @@ export class AppModel {
 
   async refreshSources() {
     try {
-      this.sources = await ipc.listSources();
+      const [sources, local] = await Promise.all([
+        ipc.listSources(),
+        ipc.listKeys({ ...ipc.defaultQuery, source: LOCAL }, 0, 0),
+      ]);
+      this.sources = sources;
+      this.localCount = local.total;
     } catch (error) {
       this.fail(error);
     }
@@ -191,12 +199,15 @@ export class AppModel {
     }
   }
 
+  /** Syncs a source. A failure is kept on the source (the sidebar and the banner show it
+   *  with its hint); only a failure to even try is reported as an error here. */
   async sync(name: string) {
     this.syncing = { ...this.syncing, [name]: true };
     try {
       await ipc.syncSource(name);
     } catch (error) {
-      this.fail(error);
+      const failure = asIpcError(error);
+      if (!failure.code.startsWith('remote_')) this.error = failure;
     } finally {
       this.syncing = { ...this.syncing, [name]: false };
       await this.refreshSources();

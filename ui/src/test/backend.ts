@@ -122,7 +122,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         const ref = args.key as { source: string; id: string };
         const key = backend.keys.find((k) => k.id === ref.id && k.source === ref.source);
         if (!key) throw { code: 'not_found', message: `no key matches \`${ref.id}\``, hint: null };
-        return { ...key, notes: null, history: [{ at: key.created_at, kind: 'created', detail: null }] } satisfies KeyDetail;
+        return { ...key, notes: null, history: [{ at: key.created_at ?? '2026-11-01T10:00:00Z', kind: 'created', detail: null }] } satisfies KeyDetail;
       }
       case 'reveal_secret':
         return backend.secrets[(args.key as { id: string }).id];

@@ -52,7 +52,8 @@ pub fn hold(clear_after: u64) -> Result<()> {
         .take(keydeck_core::secret::MAX_SECRET_BYTES as u64 + 3)
         .read_to_end(&mut bytes)?;
     let secret = Secret::from_bytes(bytes)?;
-    let owned = SecretClipboard::new().and_then(|mut clipboard| clipboard.put(&secret).map(|()| clipboard));
+    let owned =
+        SecretClipboard::new().and_then(|mut clipboard| clipboard.put(&secret).map(|()| clipboard));
     let mut clipboard = match owned {
         Ok(clipboard) => clipboard,
         Err(err) => {

@@ -39,7 +39,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         ..ClientConfig::default()
     })?;
     let settings = keydeck_core::Settings::load(&home)?;
-    let vault = Vault::open(&home).await?.with_expiring_window(settings.expiring_window());
+    let vault = Vault::open(&home)
+        .await?
+        .with_expiring_window(settings.expiring_window());
     let result = match cli.command {
         Command::Serve {
             dialect,

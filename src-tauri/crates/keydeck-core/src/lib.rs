@@ -17,8 +17,8 @@ pub use model::{
     KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
 };
 pub use secret::Secret;
-pub use settings::{Settings, Theme};
 pub use secret_store::{KeyringStore, MemoryStore, SecretStore};
+pub use settings::{Settings, Theme};
 pub use vault::Vault;
 
 /// The environment variable that overrides where keydeck keeps its data.

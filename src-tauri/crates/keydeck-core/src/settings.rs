@@ -121,10 +121,21 @@ mod tests {
             ..Settings::default()
         };
         assert!(bad.save(dir.path()).is_err());
-        assert_eq!(Settings::load(dir.path()).unwrap(), mine, "a refused save changes nothing");
+        assert_eq!(
+            Settings::load(dir.path()).unwrap(),
+            mine,
+            "a refused save changes nothing"
+        );
         std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
-        assert!(Settings::load(dir.path()).unwrap_err().to_string().contains("delete it"));
+        assert!(Settings::load(dir.path())
+            .unwrap_err()
+            .to_string()
+            .contains("delete it"));
         std::fs::write(dir.path().join(FILE), br#"{"theme": "light"}"#).unwrap();
-        assert_eq!(Settings::load(dir.path()).unwrap().reveal_secs, 10, "missing fields take defaults");
+        assert_eq!(
+            Settings::load(dir.path()).unwrap().reveal_secs,
+            10,
+            "missing fields take defaults"
+        );
     }
 }

@@ -23,8 +23,8 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::mask::mask;
-use crate::model::LOCAL_SOURCE;
 use crate::model::KeyPage;
+use crate::model::LOCAL_SOURCE;
 use crate::{
     Error, KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, Result, Secret,
     SecretStore, SortField,
@@ -83,9 +83,9 @@ fn select_keys(
               WHEN expires_at IS NOT NULL AND expires_at <= ",
     )
     .push_bind(now.timestamp_millis())
-        .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
-        .push_bind(window_end.timestamp_millis())
-        .push(" THEN 'expiring' ELSE 'active' END AS status FROM all_keys) AS k WHERE 1=1");
+    .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
+    .push_bind(window_end.timestamp_millis())
+    .push(" THEN 'expiring' ELSE 'active' END AS status FROM all_keys) AS k WHERE 1=1");
     sql
 }
 
@@ -198,7 +198,10 @@ impl Vault {
             .push_bind(i64::from(offset));
         let rows: Vec<KeyRow> = page.build_query_as().fetch_all(&self.pool).await?;
         Ok(KeyPage {
-            keys: rows.into_iter().map(KeyRecord::try_from).collect::<Result<_>>()?,
+            keys: rows
+                .into_iter()
+                .map(KeyRecord::try_from)
+                .collect::<Result<_>>()?,
             offset,
             matching: matching as u32,
             total: total as u32,

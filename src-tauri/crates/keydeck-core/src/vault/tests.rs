@@ -647,3 +647,38 @@ async fn backup_is_a_consistent_copy_without_secrets() {
     assert_eq!(restored.vault_id(), f.vault.vault_id());
     assert_eq!(restored.list(&ListQuery::default()).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn pages_count_what_matches_and_what_the_source_holds() {
+    let f = fixture().await;
+    for i in 0..25 {
+        f.vault
+            .add(key(&format!("key-{i:02}")), secret("s"))
+            .await
+            .unwrap();
+    }
+    f.vault.revoke("key-03", None).await.unwrap();
+    let page = f
+        .vault
+        .list_page(&ListQuery::default(), 20, 10)
+        .await
+        .unwrap();
+    assert_eq!((page.offset, page.matching, page.total), (20, 25, 25));
+    let names: Vec<_> = page.keys.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["key-20", "key-21", "key-22", "key-23", "key-24"]);
+    let active = f
+        .vault
+        .list_page(
+            &ListQuery {
+                hide_inactive: true,
+                search: Some("key-0".into()),
+                ..ListQuery::default()
+            },
+            0,
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!((active.matching, active.total), (9, 25), "key-00..09 but the revoked key-03");
+    assert!(active.keys.is_empty());
+}
