@@ -679,6 +679,10 @@ async fn pages_count_what_matches_and_what_the_source_holds() {
         )
         .await
         .unwrap();
-    assert_eq!((active.matching, active.total), (9, 25), "key-00..09 but the revoked key-03");
+    assert_eq!(
+        (active.matching, active.total),
+        (9, 25),
+        "key-00..09 but the revoked key-03"
+    );
     assert!(active.keys.is_empty());
 }
