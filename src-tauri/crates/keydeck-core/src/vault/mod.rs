@@ -27,7 +27,7 @@ use crate::model::KeyPage;
 use crate::model::LOCAL_SOURCE;
 use crate::{
     Error, KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, Result, Secret,
-    SecretStore, SortField,
+    SecretStore,
 };
 
 /// Keys expiring within this window are `expiring` unless the caller sets another.
@@ -631,30 +631,13 @@ fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
 }
 
 fn push_order(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
-    let column = sort_column(query.sort);
+    // A closed set of names, each the view's column of that name: never text from outside.
+    let column = query.sort.as_str();
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Unknown values sort last either way; name, source and id make the order stable.
     sql.push(format!(
         " ORDER BY ({column} IS NULL), {column} {direction}, name, source, id"
     ));
-}
-
-fn sort_column(field: SortField) -> &'static str {
-    // A closed list: the sort field never reaches SQL as text from outside.
-    match field {
-        SortField::Name => "name",
-        SortField::Id => "id",
-        SortField::Mask => "mask",
-        SortField::Env => "env",
-        SortField::Status => "status",
-        SortField::Owner => "owner",
-        SortField::Source => "source",
-        SortField::CreatedAt => "created_at",
-        SortField::UpdatedAt => "updated_at",
-        SortField::LastUsedAt => "last_used_at",
-        SortField::ExpiresAt => "expires_at",
-        SortField::RevokedAt => "revoked_at",
-    }
 }
 
 fn escape_like(text: &str) -> String {

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::*;
 use crate::exchange::{parse, Format};
 use crate::secret_store::{MemoryStore, StoreFault};
+use crate::SortField;
 
 struct Fixture {
     _dir: tempfile::TempDir,
