@@ -4,11 +4,12 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{cli, clipboard, secret_tool_lookup, settings, App};
+use support::{
+    cli, clipboard, contains, secret_tool_lookup, settings, wait_until, App, ClipboardOwner, Served,
+};
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
@@ -79,23 +80,6 @@ fn id_of(home: &Path, name: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
-}
-
-async fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !check() {
-        assert!(
-            started.elapsed() < timeout,
-            "timed out waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -239,19 +223,17 @@ async fn clipboard_copy_clears_after_the_time_and_leaves_other_values_alone() {
         .await;
     app.open_detail("stripe-live").await;
     app.click("Copy").await;
-    wait_for(
+    wait_until(
         "the clipboard holds the secret",
         Duration::from_secs(5),
         || clipboard() == STRIPE,
-    )
-    .await;
+    );
     let copied_at = Instant::now();
     app.find(By::XPath("//*[contains(text(), 'clipboard clears in')]"))
         .await;
-    wait_for("the clipboard is cleared", Duration::from_secs(10), || {
+    wait_until("the clipboard is cleared", Duration::from_secs(10), || {
         clipboard() != STRIPE
-    })
-    .await;
+    });
     assert!(
         copied_at.elapsed() >= Duration::from_millis(2000),
         "cleared too early"
@@ -259,36 +241,14 @@ async fn clipboard_copy_clears_after_the_time_and_leaves_other_values_alone() {
 
     // Something copied meanwhile is left alone.
     app.click("Copy").await;
-    wait_for(
+    wait_until(
         "the clipboard holds the secret",
         Duration::from_secs(5),
         || clipboard() == STRIPE,
-    )
-    .await;
-    let mut other = Command::new("xclip")
-        .args(["-i", "-selection", "clipboard", "-quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        other
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"copied by the user")
-            .unwrap();
-    }
-    wait_for("xclip owns the clipboard", Duration::from_secs(5), || {
-        clipboard() == "copied by the user"
-    })
-    .await;
+    );
+    let _other = ClipboardOwner::take("copied by the user");
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(clipboard(), "copied by the user");
-    let _ = other.kill();
-    let _ = other.wait();
     app.stop().await;
 }
 
@@ -308,12 +268,11 @@ async fn clipboard_keyboard_only_search_then_copy() {
     app.wait_rows(&["stripe-live"]).await;
     app.press(Key::Down).await;
     app.press(Key::Control + "c").await;
-    wait_for(
+    wait_until(
         "the clipboard holds the secret",
         Duration::from_secs(5),
         || clipboard() == STRIPE,
-    )
-    .await;
+    );
     app.press(Key::Enter).await;
     app.find(By::Css("aside[aria-label='Details of stripe-live']"))
         .await;
@@ -374,63 +333,12 @@ async fn revoke_with_a_reason_marks_the_key_and_deletes_its_secret() {
     app.stop().await;
 }
 
-/// A `keydeck serve` process, stopped when dropped.
-struct Served {
-    child: std::process::Child,
-    url: String,
-    _stdout: std::io::BufReader<std::process::ChildStdout>,
-}
-
-impl Served {
-    fn start(home: &Path, dialect: &str, token_file: &Path) -> Served {
-        use std::io::BufRead;
-        let mut child = Command::new(support::keydeck_cli())
-            .args([
-                "serve",
-                "--dialect",
-                dialect,
-                "--port",
-                "0",
-                "--user-id",
-                "u1",
-                "--token-file",
-            ])
-            .arg(token_file)
-            .env("KEYDECK_HOME", home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        Served {
-            child,
-            url,
-            _stdout: stdout,
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline() {
     let server = tempfile::tempdir().unwrap();
     seeded(server.path());
-    let token_file = server.path().join("token");
-    let token = "kd_serve_e2e_token_0123456789";
-    std::fs::write(&token_file, token).unwrap();
+    let keydeck = support::keydeck_cli();
+    let mut tokens = Vec::new();
     let home = tempfile::tempdir().unwrap();
     let app = App::start(home.path()).await;
     let mut servers = Vec::new();
@@ -482,7 +390,8 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
         ),
     ];
     for (dialect, statuses) in expected {
-        let served = Served::start(server.path(), dialect, &token_file);
+        let served = Served::start(&keydeck, server.path(), dialect, &[]);
+        tokens.push(served.token.clone());
         let name = format!("s{dialect}");
         app.click("+ Connect a server").await;
         app.fill("Name", &name).await;
@@ -496,7 +405,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
         .await
         .unwrap();
         select.select_by_value(dialect).await.unwrap();
-        app.fill("Token", token).await;
+        app.fill("Token", &served.token).await;
         if dialect == "004" {
             app.fill("User id (dialect 004)", "u1").await;
         }
@@ -548,7 +457,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
 
     // A rejected token: the error says what to do.
     app.click("+ Connect a server").await;
-    let served = Served::start(server.path(), "000", &token_file);
+    let served = Served::start(&keydeck, server.path(), "000", &[]);
     app.fill("Name", "wrong-token").await;
     app.fill("URL", &served.url).await;
     app.fill("Token", "not-the-token").await;
@@ -572,7 +481,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     for file in app.webview_files() {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
-            !contains(&bytes, &STRIPE[8..]) && !contains(&bytes, token),
+            !contains(&bytes, &STRIPE[8..]) && tokens.iter().all(|token| !contains(&bytes, token)),
             "a secret is in {}",
             file.display()
         );

@@ -83,25 +83,9 @@ pub fn settings(home: &Path, json: Value) {
     std::fs::write(home.join("settings.json"), json.to_string()).unwrap();
 }
 
-/// What the clipboard holds now (empty when nothing).
-pub fn clipboard() -> String {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .stderr(Stdio::null())
-        .output()
-        .expect("xclip is installed (scripts/setup.sh)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// What `secret-tool lookup service keydeck username <user>` finds.
-pub fn secret_tool_lookup(user: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "keydeck", "username", user])
-        .stderr(Stdio::null())
-        .output()
-        .unwrap();
-    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
-}
+pub use keydeck_testkit::{
+    clipboard, contains, secret_tool_lookup, wait_until, ClipboardOwner, Served,
+};
 
 /// The rows the table shows: key name and the text of each cell.
 const ROWS_JS: &str = r#"

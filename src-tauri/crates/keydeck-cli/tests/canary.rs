@@ -139,7 +139,7 @@ fn a_remote_token_and_a_full_remote_key_never_leak() {
     let server = Home::new();
     let full_key = common::canary("remote");
     server.add("remote-canary", &full_key, &["--scope", "read"]);
-    let served = common::Served::start(&server, "001", &[]);
+    let served = common::serve(&server, "001", &[]);
     let token = served.token.clone();
 
     let client = Home::new();

@@ -95,7 +95,7 @@ fn every_dialect_round_trips_the_vault() {
     let (server_home, secrets) = served_vault();
     let vault = by_name(&server_home.run(&["list", "--json"], None).ok().json());
     for dialect in DIALECTS {
-        let served = Served::start(&server_home, dialect, &[]);
+        let served = common::serve(&server_home, dialect, &[]);
         let client = Home::new();
         let added = add_source(&client, "remote", &served, dialect, &[]).ok();
         assert!(added.stdout.contains("synced remote:"), "{added:?}");
@@ -227,7 +227,7 @@ fn ten_thousand_keys_over_002_paging() {
         vault.close().await;
         ids
     });
-    let served = Served::start(&server_home, "002", &[]);
+    let served = common::serve(&server_home, "002", &[]);
     let client = Home::new();
     add_source(&client, "big", &served, "002", &["--no-sync"]).ok();
     let started = Instant::now();
@@ -256,7 +256,7 @@ fn ten_thousand_keys_over_002_paging() {
 fn server_errors_reach_the_user_with_what_to_do() {
     let (server_home, _) = served_vault();
     // 004: an unknown user is a 404 with x-cloud-error-codes.
-    let served = Served::start(&server_home, "004", &[]);
+    let served = common::serve(&server_home, "004", &[]);
     let client = Home::new();
     let out = client.run(
         &[
@@ -284,7 +284,7 @@ fn server_errors_reach_the_user_with_what_to_do() {
 
     // A rejected token: the hint names the command that fixes it; the token is never shown.
     for dialect in DIALECTS {
-        let served = Served::start(&server_home, dialect, &[]);
+        let served = common::serve(&server_home, dialect, &[]);
         let client = Home::new();
         let out = client.run(
             &[
@@ -329,7 +329,7 @@ fn server_errors_reach_the_user_with_what_to_do() {
 #[test]
 fn serve_validates_002_limits_with_its_envelope() {
     let (server_home, _) = served_vault();
-    let served = Served::start(&server_home, "002", &[]);
+    let served = common::serve(&server_home, "002", &[]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         use keydeck_core::remote::client::Endpoint;
@@ -382,7 +382,7 @@ fn reqwest_get() -> keydeck_core::remote::client::Method {
 #[test]
 fn a_stopped_server_leaves_the_cached_listing_marked_stale() {
     let (server_home, _) = served_vault();
-    let mut served = Served::start(&server_home, "002", &[]);
+    let mut served = common::serve(&server_home, "002", &[]);
     let client = Home::new();
     add_source(&client, "flaky", &served, "002", &[]).ok();
     let fresh = client
@@ -428,7 +428,7 @@ fn a_stopped_server_leaves_the_cached_listing_marked_stale() {
 #[test]
 fn remote_revoke_uses_the_template_and_checks_the_result() {
     let (server_home, _) = served_vault();
-    let served = Served::start(&server_home, "000", &["--allow-revoke"]);
+    let served = common::serve(&server_home, "000", &["--allow-revoke"]);
     let client = Home::new();
     add_source(
         &client,
@@ -464,7 +464,7 @@ fn remote_revoke_uses_the_template_and_checks_the_result() {
 #[test]
 fn removing_a_source_removes_its_secrets() {
     let (server_home, secrets) = served_vault();
-    let served = Served::start(&server_home, "001", &[]);
+    let served = common::serve(&server_home, "001", &[]);
     let client = Home::new();
     add_source(&client, "full", &served, "001", &[]).ok();
     let alpha = by_name(

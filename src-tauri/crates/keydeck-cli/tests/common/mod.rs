@@ -118,91 +118,11 @@ pub fn run(mut command: Command, stdin: Option<&[u8]>) -> Output {
     }
 }
 
-/// What `secret-tool lookup service keydeck username ID` prints, or None when nothing.
-pub fn secret_tool_lookup(id: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "keydeck", "username", id])
-        .stderr(Stdio::null())
-        .output()
-        .expect("secret-tool is installed (scripts/setup.sh)");
-    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
-}
+// Each test binary uses a different part of what the suites share.
+#[allow(unused_imports)]
+pub use keydeck_testkit::{canary, contains, secret_tool_lookup, Served};
 
-/// A secret no other test uses, to search for afterwards.
-pub fn canary(label: &str) -> String {
-    format!("kd_canary_{label}_{}", uuid_like())
-}
-
-fn uuid_like() -> String {
-    let mut bytes = [0u8; 16];
-    for b in &mut bytes {
-        *b = fastrand::u8(..);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
-/// A `keydeck serve` process over a vault, stopped when dropped.
-pub struct Served {
-    child: std::process::Child,
-    /// Kept open so the server can keep writing to its stdout.
-    _stdout: std::io::BufReader<std::process::ChildStdout>,
-    pub url: String,
-    pub token: String,
-    _token_file: tempfile::NamedTempFile,
-}
-
-impl Served {
-    pub fn start(home: &Home, dialect: &str, extra: &[&str]) -> Served {
-        use std::io::{BufRead, BufReader};
-        let token = canary(&format!("serve{dialect}"));
-        let token_file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(token_file.path(), &token).unwrap();
-        let mut args = vec![
-            "serve",
-            "--dialect",
-            dialect,
-            "--port",
-            "0",
-            "--user-id",
-            "u1",
-            "--token-file",
-            token_file.path().to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        let mut command = home.command(&args);
-        command.stderr(Stdio::null());
-        let mut child = command.spawn().expect("keydeck serve starts");
-        let mut first = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        stdout.read_line(&mut first).unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from serve: {first:?}"))
-            .to_string();
-        Served {
-            child,
-            _stdout: stdout,
-            url,
-            token,
-            _token_file: token_file,
-        }
-    }
-
-    pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// `keydeck serve` over the vault in `home`.
+pub fn serve(home: &Home, dialect: &str, extra: &[&str]) -> Served {
+    Served::start(Path::new(keydeck_bin()), home.path(), dialect, extra)
 }
