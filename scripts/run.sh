@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 (cd ui && npm run --silent build)
-cargo build --locked --bin keydeck-app --bin keydeck
+cargo build --locked -p keydeck-app -p keydeck-cli
 bin="${CARGO_TARGET_DIR:-target}/debug"
 echo "keydeck: the CLI is $bin/keydeck"
 
@@ -16,8 +16,9 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "${DBUS_SESSION_BUS_ADDRESS
 fi
 
 demo_home=$(mktemp -d -t keydeck-demo.XXXXXX)
+trap 'rm -rf "$demo_home"' EXIT
 echo "keydeck: no desktop session here, so the window runs under Xvfb with a throwaway"
 echo "         keyring and a throwaway vault in $demo_home (gone when it stops)."
 echo "         Screenshot it from another shell: import -display \$(cat $demo_home/display) -window root shot.png"
 export KEYDECK_HOME="$demo_home"
-exec bash scripts/session.sh bash -c 'echo "$DISPLAY" > "$KEYDECK_HOME/display"; exec "$0"' "$bin/keydeck-app"
+bash scripts/session.sh bash -c 'echo "$DISPLAY" > "$KEYDECK_HOME/display"; exec "$0"' "$bin/keydeck-app"
