@@ -584,33 +584,11 @@ async fn a_release_build_refuses_a_webdriver_session() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hundred_thousand_keys_scroll_with_a_small_dom() {
     let home = tempfile::tempdir().unwrap();
-    {
-        // Listing needs no keyring: the secrets of this vault live in memory for the setup.
-        let store: std::sync::Arc<dyn keydeck_core::SecretStore> =
-            std::sync::Arc::new(keydeck_core::MemoryStore::new());
-        let vault = keydeck_core::Vault::open_with(home.path(), move |_| store)
-            .await
-            .unwrap();
-        let items = (0..100_000)
-            .map(|i| keydeck_core::exchange::ImportItem {
-                line: i + 1,
-                key: keydeck_core::NewKey {
-                    name: format!("service-{i:06}"),
-                    scopes: vec![format!("scope-{}", i % 13)],
-                    ..Default::default()
-                },
-                secret: keydeck_core::Secret::new(format!(
-                    "kd_live_{i:06}_abcdefghijklmnopqrstuvwxyz"
-                ))
-                .unwrap(),
-            })
-            .collect();
-        vault
-            .import(items, keydeck_core::vault::OnDuplicate::Error, false)
-            .await
-            .unwrap();
-        vault.close().await;
-    }
+    // Listing needs no keyring: the secrets of this vault live in memory for the setup.
+    keydeck_testkit::bulk_vault(home.path(), 100_000)
+        .await
+        .close()
+        .await;
     let started = Instant::now();
     let app = App::start(home.path()).await;
     app.find(By::Css("[data-key-name='service-000000']")).await;

@@ -8,11 +8,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keydeck_core::exchange::ImportItem;
 use keydeck_core::remote::client::Endpoint;
 use keydeck_core::remote::{Client, ClientConfig, DialectId};
-use keydeck_core::vault::{OnDuplicate, SourceSpec};
-use keydeck_core::{ListQuery, MemoryStore, NewKey, Secret, SecretStore, Vault};
+use keydeck_core::vault::SourceSpec;
+use keydeck_core::{ListQuery, MemoryStore, Secret, SecretStore, Vault};
 
 /// The fastest of `runs` timings of `f` (the least disturbed by the rest of the machine).
 async fn best<F, Fut, T>(runs: usize, mut f: F) -> Duration
@@ -27,28 +26,6 @@ where
         best = best.min(started.elapsed());
     }
     best
-}
-
-async fn memory_vault(home: &Path, keys: usize) -> Vault {
-    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
-    let vault = Vault::open_with(home, move |_| store).await.unwrap();
-    let items = (0..keys)
-        .map(|i| ImportItem {
-            line: i + 1,
-            key: NewKey {
-                name: format!("service-{i:06}"),
-                scopes: vec![format!("scope-{}", i % 13), "read".into()],
-                tags: vec![format!("team-{}", i % 5)],
-                ..NewKey::default()
-            },
-            secret: Secret::new(format!("kd_live_{i:06}_abcdefghijklmnopqrstuvwxyz")).unwrap(),
-        })
-        .collect();
-    vault
-        .import(items, OnDuplicate::Error, false)
-        .await
-        .unwrap();
-    vault
 }
 
 fn row(name: &str, ours: Duration, baseline: Duration, baseline_name: &str) {
@@ -70,7 +47,7 @@ async fn main() {
 
     // 1. Listing 100,000 vault keys vs reading the same rows with one bare SELECT.
     let dir = tempfile::tempdir().unwrap();
-    let vault = memory_vault(dir.path(), 100_000).await;
+    let vault = keydeck_testkit::bulk_vault(dir.path(), 100_000).await;
     let everything = ListQuery::default();
     let list = best(5, || vault.list(&everything)).await;
     let pool = sqlx::SqlitePool::connect(&format!(
@@ -97,7 +74,7 @@ async fn main() {
 
     // 2. A search keystroke at 10,000 keys vs listing them all.
     let small = tempfile::tempdir().unwrap();
-    let vault10k = memory_vault(small.path(), 10_000).await;
+    let vault10k = keydeck_testkit::bulk_vault(small.path(), 10_000).await;
     let all = best(9, || vault10k.list(&everything)).await;
     let keystroke = ListQuery {
         search: Some("ce-0042".into()),

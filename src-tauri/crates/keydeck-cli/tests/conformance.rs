@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -196,27 +195,8 @@ fn ten_thousand_keys_over_002_paging() {
     let server_home = Home::new();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let ids: Vec<String> = runtime.block_on(async {
-        // The served vault's secrets are never read by 002: an in-memory store is enough.
-        let store: Arc<dyn keydeck_core::SecretStore> = Arc::new(keydeck_core::MemoryStore::new());
-        let vault = keydeck_core::Vault::open_with(server_home.path(), move |_| store)
-            .await
-            .unwrap();
-        let items = (0..10_000)
-            .map(|i| keydeck_core::exchange::ImportItem {
-                line: i + 1,
-                key: keydeck_core::NewKey {
-                    name: format!("key-{i:05}"),
-                    scopes: vec![format!("scope-{}", i % 7)],
-                    ..Default::default()
-                },
-                secret: keydeck_core::Secret::new(format!("kd_bulk_{i:05}_abcdefghijklmnop"))
-                    .unwrap(),
-            })
-            .collect();
-        vault
-            .import(items, keydeck_core::vault::OnDuplicate::Error, false)
-            .await
-            .unwrap();
+        // The served vault's secrets are never read by 002: they can live in memory.
+        let vault = keydeck_testkit::bulk_vault(server_home.path(), 10_000).await;
         let ids = vault
             .list(&Default::default())
             .await

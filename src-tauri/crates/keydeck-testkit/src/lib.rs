@@ -88,6 +88,35 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
+/// A vault in `home` holding `count` generated keys (`service-000000`, …; two scopes and a tag
+/// each), its secrets in memory: for tests and benchmarks that need many keys, which the real
+/// keyring would take minutes to store. Listing and serving 002 never read the secrets.
+pub async fn bulk_vault(home: &Path, count: usize) -> keydeck_core::Vault {
+    use keydeck_core::{exchange::ImportItem, MemoryStore, NewKey, Secret, SecretStore, Vault};
+    let store: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(MemoryStore::new());
+    let vault = Vault::open_with(home, move |_| store)
+        .await
+        .expect("the vault opens");
+    let items = (0..count)
+        .map(|i| ImportItem {
+            line: i + 1,
+            key: NewKey {
+                name: format!("service-{i:06}"),
+                scopes: vec![format!("scope-{}", i % 13), "read".into()],
+                tags: vec![format!("team-{}", i % 5)],
+                ..NewKey::default()
+            },
+            secret: Secret::new(format!("kd_live_{i:06}_abcdefghijklmnopqrstuvwxyz"))
+                .expect("a valid secret"),
+        })
+        .collect();
+    vault
+        .import(items, keydeck_core::vault::OnDuplicate::Error, false)
+        .await
+        .expect("the keys import");
+    vault
+}
+
 /// A `keydeck serve` process over the vault in `home`, with its own token, stopped when
 /// dropped. User id `u1` for dialect 004.
 pub struct Served {
