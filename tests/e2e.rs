@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::{
-    cli, clipboard, contains, secret_tool_lookup, settings, wait_until, App, ClipboardOwner, Served,
+    cli, clipboard, contains, key_secret, settings, wait_until, App, ClipboardOwner, Served,
 };
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
@@ -111,7 +111,7 @@ async fn a_key_added_in_the_window_appears_masked_and_its_secret_stays_out_of_th
 
     // The secret went to the keyring, and reaches neither the page nor a listing.
     let id = id_of(home.path(), "stripe-live");
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(STRIPE));
+    assert_eq!(key_secret(home.path(), &id).as_deref(), Some(STRIPE));
     assert!(!app.driver.source().await.unwrap().contains(&STRIPE[8..]));
     let listing = app
         .invoke("list_keys", json!({ "query": { "source": "local", "search": null, "status": null, "scope": null, "hide_inactive": false, "sort": "name", "descending": false }, "offset": 0, "limit": 100 }))
@@ -287,7 +287,7 @@ async fn revoke_with_a_reason_marks_the_key_and_deletes_its_secret() {
     let home = tempfile::tempdir().unwrap();
     seeded(home.path());
     let id = id_of(home.path(), "stripe-live");
-    assert!(secret_tool_lookup(&id).is_some());
+    assert!(key_secret(home.path(), &id).is_some());
     let app = App::start(home.path()).await;
     app.wait_rows(&["aws-deploy", "github-ci", "old-slack", "stripe-live"])
         .await;
@@ -323,7 +323,7 @@ async fn revoke_with_a_reason_marks_the_key_and_deletes_its_secret() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        secret_tool_lookup(&id),
+        key_secret(home.path(), &id),
         None,
         "the secret is gone from the keyring"
     );

@@ -156,9 +156,7 @@ async fn main() {
     // 4. The same, stored: a whole source sync (fetch, decode, replace the cache).
     let client_home = tempfile::tempdir().unwrap();
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
-    let client_vault = Vault::open_with(client_home.path(), move |_| store)
-        .await
-        .unwrap();
+    let client_vault = Vault::open_with(client_home.path(), store).await.unwrap();
     let spec = SourceSpec {
         name: "bench".into(),
         url: url.clone(),

@@ -1,7 +1,7 @@
 //! Tauri commands: each one takes its arguments, calls keydeck-core, maps the error.
 //! Listings carry no secret; `reveal_secret` and `copy_secret` handle one key each.
 
-use keydeck_core::model::LOCAL_SOURCE;
+use keydeck_core::model::{Access, LOCAL_SOURCE};
 use keydeck_core::vault::SourceInfo;
 use keydeck_core::{KeyDetail, KeyPage, KeyRecord, ListQuery, NewKey, Settings};
 use tauri::State;
@@ -87,7 +87,11 @@ pub async fn delete_key(state: State<'_, AppState>, id: String) -> Answer<()> {
 #[tauri::command]
 pub async fn reveal_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<String> {
     let record = find(&state, &key).await?;
-    let (_, secret) = state.vault()?.reveal_key(record).await?;
+    let access = Access {
+        copy: false,
+        window: true,
+    };
+    let (_, secret) = state.vault()?.reveal_key(record, access).await?;
     Ok(secret.expose().to_string())
 }
 
@@ -96,7 +100,11 @@ pub async fn reveal_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<St
 #[tauri::command]
 pub async fn copy_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<CopyReceipt> {
     let record = find(&state, &key).await?;
-    let (_, secret) = state.vault()?.reveal_key(record).await?;
+    let access = Access {
+        copy: true,
+        window: true,
+    };
+    let (_, secret) = state.vault()?.reveal_key(record, access).await?;
     let clear_after_secs = state.settings().clipboard_clear_secs;
     state.clipboard.copy(secret, clear_after_secs).await?;
     Ok(CopyReceipt { clear_after_secs })

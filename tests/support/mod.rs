@@ -83,9 +83,7 @@ pub fn settings(home: &Path, json: Value) {
     std::fs::write(home.join("settings.json"), json.to_string()).unwrap();
 }
 
-pub use keydeck_testkit::{
-    clipboard, contains, secret_tool_lookup, wait_until, ClipboardOwner, Served,
-};
+pub use keydeck_testkit::{clipboard, contains, key_secret, wait_until, ClipboardOwner, Served};
 
 /// The rows the table shows: key name and the text of each cell.
 const ROWS_JS: &str = r#"

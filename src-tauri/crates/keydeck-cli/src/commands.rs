@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use keydeck_core::exchange::{self, Format};
-use keydeck_core::model::LOCAL_SOURCE;
+use keydeck_core::model::{Access, LOCAL_SOURCE};
 use keydeck_core::vault::{KeyringHealth, OnDuplicate};
 use keydeck_core::{Error, KeyUpdate, ListQuery, NewKey, Result, Secret, Vault};
 use zeroize::Zeroizing;
@@ -144,7 +144,7 @@ async fn dispatch(
         }
         Command::Reveal { key, pick } => {
             let record = vault.find(pick.source.as_deref(), &key).await?;
-            let (_, secret) = vault.reveal_key(record).await?;
+            let (_, secret) = vault.reveal_key(record, Access::cli_reveal()).await?;
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{}", secret.expose())?;
             stdout.flush()?;
@@ -155,7 +155,11 @@ async fn dispatch(
             clear_after,
         } => {
             let record = vault.find(pick.source.as_deref(), &key).await?;
-            let (record, secret) = vault.reveal_key(record).await?;
+            let access = Access {
+                copy: true,
+                window: false,
+            };
+            let (record, secret) = vault.reveal_key(record, access).await?;
             let clear_after = clear_after.unwrap_or(settings.clipboard_clear_secs.into());
             clipboard::copy(&secret, clear_after)?;
             let when = match clear_after {

@@ -127,11 +127,11 @@ fn the_canary_secret_appears_only_where_it_was_asked_for() {
         .unwrap()
         .to_string();
     assert_eq!(
-        common::secret_tool_lookup(&id).as_deref(),
+        common::key_secret(home.path(), &id).as_deref(),
         Some(canary.as_str())
     );
     home.run(&["revoke", "canary-key"], None).ok();
-    assert_eq!(common::secret_tool_lookup(&id), None);
+    assert_eq!(common::key_secret(home.path(), &id), None);
 }
 
 #[test]

@@ -454,20 +454,24 @@ fn removing_a_source_removes_its_secrets() {
             .json()["keys"],
     )["alpha"]
         .clone();
-    let remote_user = format!("remote:full:{}", alpha["id"].as_str().unwrap());
+    let remote_user = common::keyring_user(
+        client.path(),
+        &format!("remote/full/{}", alpha["id"].as_str().unwrap()),
+    );
+    let credential_user = common::keyring_user(client.path(), "source/full");
     assert_eq!(
         secret_tool_lookup(&remote_user).as_deref(),
         Some(secrets["alpha"].as_str())
     );
     assert_eq!(
-        secret_tool_lookup("source:full").as_deref(),
+        secret_tool_lookup(&credential_user).as_deref(),
         Some(served.token.as_str())
     );
     let doctor = client.run(&["doctor", "--json"], None).ok().json();
     assert_eq!(doctor["healthy"], true, "{doctor}");
     client.run(&["source", "rm", "full"], None).ok();
     assert_eq!(secret_tool_lookup(&remote_user), None);
-    assert_eq!(secret_tool_lookup("source:full"), None);
+    assert_eq!(secret_tool_lookup(&credential_user), None);
     assert_eq!(client.run(&["list", "--source", "full"], None).code, 3);
 }
 

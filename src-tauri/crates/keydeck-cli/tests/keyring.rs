@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{secret_tool_lookup, Home};
+use common::{key_secret, secret_tool_lookup, Home};
 
 #[test]
 fn a_key_added_with_the_cli_is_in_the_keyring_until_revoked() {
@@ -10,7 +10,10 @@ fn a_key_added_with_the_cli_is_in_the_keyring_until_revoked() {
     let secret = common::canary("keyring");
     let id = home.add("payments", &secret, &["--scope", "charges:write"]);
 
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(secret.as_str()));
+    assert_eq!(
+        key_secret(home.path(), &id).as_deref(),
+        Some(secret.as_str())
+    );
     assert_eq!(
         home.run(&["reveal", &id], None).ok().stdout,
         format!("{secret}\n")
@@ -18,7 +21,11 @@ fn a_key_added_with_the_cli_is_in_the_keyring_until_revoked() {
 
     home.run(&["revoke", "payments", "--reason", "rotated out"], None)
         .ok();
-    assert_eq!(secret_tool_lookup(&id), None, "revoke deletes the secret");
+    assert_eq!(
+        key_secret(home.path(), &id),
+        None,
+        "revoke deletes the secret"
+    );
     let listed = home.list();
     assert_eq!(listed.len(), 1, "the row stays");
     assert_eq!(listed[0]["id"], id.as_str());
@@ -44,7 +51,7 @@ fn rm_deletes_row_and_secret_rotate_replaces_the_secret() {
     assert_eq!(rotated.json()["id"], id.as_str());
     assert_eq!(rotated.json()["mask"], "second-…0002");
     assert_eq!(
-        secret_tool_lookup(&id).as_deref(),
+        key_secret(home.path(), &id).as_deref(),
         Some("second-secret-value-0002")
     );
 
@@ -53,11 +60,11 @@ fn rm_deletes_row_and_secret_rotate_replaces_the_secret() {
         refused.code, 2,
         "rm without --yes is a usage error: {refused:?}"
     );
-    assert!(secret_tool_lookup(&id).is_some());
+    assert!(key_secret(home.path(), &id).is_some());
 
     home.run(&["rm", "svc", "--yes"], None).ok();
     assert!(home.list().is_empty());
-    assert_eq!(secret_tool_lookup(&id), None);
+    assert_eq!(key_secret(home.path(), &id), None);
 }
 
 #[test]
@@ -67,7 +74,7 @@ fn generated_secrets_have_the_prefix_and_are_never_printed_by_add() {
         .run(&["add", "gen", "--generate", "--prefix", "kd_live_"], None)
         .ok();
     let id = home.list()[0]["id"].as_str().unwrap().to_string();
-    let secret = secret_tool_lookup(&id).expect("stored");
+    let secret = key_secret(home.path(), &id).expect("stored");
     let body = secret.strip_prefix("kd_live_").expect("prefixed");
     assert_eq!(body.len(), 43);
     assert!(body.chars().all(|c| c.is_ascii_alphanumeric()));
@@ -84,7 +91,8 @@ fn doctor_finds_and_repairs_orphans_in_the_real_keyring() {
 
     // An orphan of this vault: a secret tagged with its vault id but no row.
     let vault_id = vault_id(&home);
-    let orphan = "00000000-0000-4000-8000-00000000beef";
+    let orphan = "key/00000000-0000-4000-8000-00000000beef";
+    let orphan_user = format!("{vault_id}/{orphan}");
     let mut store = std::process::Command::new("secret-tool");
     store.args([
         "store",
@@ -93,7 +101,7 @@ fn doctor_finds_and_repairs_orphans_in_the_real_keyring() {
         "service",
         "keydeck",
         "username",
-        orphan,
+        &orphan_user,
         "keydeck_vault",
         &vault_id,
         "target",
@@ -112,9 +120,9 @@ fn doctor_finds_and_repairs_orphans_in_the_real_keyring() {
         .ok()
         .json();
     assert_eq!(repaired["healthy"], true, "{repaired}");
-    assert_eq!(secret_tool_lookup(orphan), None);
+    assert_eq!(secret_tool_lookup(&orphan_user), None);
     assert!(
-        secret_tool_lookup(&id).is_some(),
+        key_secret(home.path(), &id).is_some(),
         "the real key's secret is untouched"
     );
 }

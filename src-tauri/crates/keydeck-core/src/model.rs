@@ -102,6 +102,40 @@ pub struct KeyEvent {
     pub detail: Option<String>,
 }
 
+/// Who read a secret and how, for the key's history ("copied · from the window").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub copy: bool,
+    pub window: bool,
+}
+
+impl Access {
+    pub fn cli_reveal() -> Self {
+        Access {
+            copy: false,
+            window: false,
+        }
+    }
+
+    /// The history event's kind.
+    pub fn kind(self) -> &'static str {
+        if self.copy {
+            "copied"
+        } else {
+            "revealed"
+        }
+    }
+
+    /// The history event's detail.
+    pub fn detail(self) -> String {
+        if self.window {
+            "from the window".into()
+        } else {
+            "from the CLI".into()
+        }
+    }
+}
+
 /// Metadata for a new key; the secret travels separately as a [`crate::Secret`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct NewKey {

@@ -4,20 +4,34 @@
 use std::sync::Arc;
 
 use keydeck_core::remote::{Client, ClientConfig, DialectId};
+use keydeck_core::secret_store::Space;
 use keydeck_core::vault::SourceSpec;
 use keydeck_core::{ErrorCode, KeyStatus, ListQuery, MemoryStore, Secret, SecretStore, Vault};
 use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn vault() -> (tempfile::TempDir, Vault, Arc<MemoryStore>) {
+/// A vault over an in-memory keyring, and what that keyring holds for the vault's items.
+struct Stored(Arc<MemoryStore>, Space);
+
+impl Stored {
+    fn get(&self, item: &str) -> Option<Secret> {
+        self.0.peek(&self.1, item)
+    }
+
+    fn count(&self) -> usize {
+        self.0.list(&self.1).unwrap().unwrap().len()
+    }
+}
+
+async fn vault() -> (tempfile::TempDir, Vault, Stored) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
-    let shared = Arc::clone(&store);
-    let vault = Vault::open_with(dir.path(), move |_| shared as Arc<dyn SecretStore>)
+    let vault = Vault::open_with(dir.path(), store.clone() as Arc<dyn SecretStore>)
         .await
         .unwrap();
-    (dir, vault, store)
+    let space = Space::Vault(vault.vault_id().to_string());
+    (dir, vault, Stored(store, space))
 }
 
 fn key(id: &str, secret: &str) -> serde_json::Value {
@@ -59,16 +73,13 @@ async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
         .add_source(spec, Secret::new("tok-123456".into()).unwrap(), &client)
         .await
         .unwrap();
-    assert_eq!(
-        store.get("source:acme").unwrap().unwrap().expose(),
-        "tok-123456"
-    );
+    assert_eq!(store.get("source/acme").unwrap().expose(), "tok-123456");
     vault.sync_source("acme", &client).await.unwrap();
     let first = vault.list(&source_query("acme")).await.unwrap();
     assert_eq!(first.len(), 2);
     assert_eq!(first[0].status, KeyStatus::Active);
     assert_eq!(
-        store.get("remote:acme:a").unwrap().unwrap().expose(),
+        store.get("remote/acme/a").unwrap().expose(),
         "sk_live_aaaaaaaaaaaaaaaaaaaa"
     );
 
@@ -86,7 +97,7 @@ async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
         ErrorCode::RemoteInvalidResponse
     );
     assert!(
-        store.get("remote:acme:c").unwrap().is_none(),
+        store.get("remote/acme/c").is_none(),
         "nothing of the refused listing was stored"
     );
 
@@ -97,8 +108,8 @@ async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
 
     // Removing the source removes its credential and the full keys it returned.
     vault.remove_source("acme").await.unwrap();
-    assert!(store.get("source:acme").unwrap().is_none());
-    assert!(store.get("remote:acme:a").unwrap().is_none());
+    assert!(store.get("source/acme").is_none());
+    assert!(store.get("remote/acme/a").is_none());
     assert!(vault.list(&source_query("acme")).await.unwrap().is_empty());
     assert!(vault.doctor(false).await.unwrap().healthy);
 }
@@ -134,8 +145,8 @@ async fn keys_the_server_stops_listing_leave_the_keyring() {
         .unwrap();
     vault.sync_source("acme", &client).await.unwrap();
     vault.sync_source("acme", &client).await.unwrap();
-    assert!(store.get("remote:acme:a").unwrap().is_none());
-    assert!(store.get("remote:acme:b").unwrap().is_some());
+    assert!(store.get("remote/acme/a").is_none());
+    assert!(store.get("remote/acme/b").is_some());
     let report = vault.doctor(false).await.unwrap();
     assert!(report.healthy, "{report:?}");
 }
@@ -195,5 +206,5 @@ async fn bad_source_settings_are_refused_before_anything_is_stored() {
         );
     }
     assert!(vault.sources().await.unwrap().is_empty());
-    assert_eq!(store.list_ids().unwrap().unwrap().len(), 0);
+    assert_eq!(store.count(), 0);
 }

@@ -19,6 +19,59 @@ pub fn secret_tool_lookup(user: &str) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).expect("a UTF-8 secret"))
 }
 
+/// Runs `read` on the vault in `home`, in its own thread and runtime (callers may be inside
+/// an async test already).
+fn with_vault<T: Send + 'static>(
+    home: &Path,
+    read: impl FnOnce(keydeck_core::Vault) -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>>
+        + Send
+        + 'static,
+) -> T {
+    let home = home.to_path_buf();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(async {
+                let vault = keydeck_core::Vault::open(&home)
+                    .await
+                    .expect("the vault opens");
+                read(vault).await
+            })
+    })
+    .join()
+    .expect("reading the vault")
+}
+
+/// The id of the vault in `home`: its items are user `<vault id>/<item>` in the keyring.
+pub fn vault_id(home: &Path) -> String {
+    with_vault(home, |vault| {
+        Box::pin(async move { vault.vault_id().to_string() })
+    })
+}
+
+/// The keyring user of `item` (`source/<name>`, `remote/<source>/<id>`) of the vault in
+/// `home`.
+pub fn keyring_user(home: &Path, item: &str) -> String {
+    format!("{}/{item}", vault_id(home))
+}
+
+/// What the keyring holds for the current secret of vault key `id` in `home` (for a key
+/// that was deleted: for its first secret).
+pub fn key_secret(home: &Path, id: &str) -> Option<String> {
+    let id = id.to_string();
+    let user = with_vault(home, move |vault| {
+        Box::pin(async move {
+            match vault.get(&id).await {
+                Ok(record) => vault.keyring_user(&record).await.expect("its keyring user"),
+                Err(_) => Some(format!("{}/key/{id}", vault.vault_id())),
+            }
+        })
+    })?;
+    secret_tool_lookup(&user)
+}
+
 /// What the X11 clipboard holds now (empty when nothing).
 pub fn clipboard() -> String {
     let out = Command::new("xclip")
@@ -94,7 +147,7 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
 pub async fn bulk_vault(home: &Path, count: usize) -> keydeck_core::Vault {
     use keydeck_core::{exchange::ImportItem, MemoryStore, NewKey, Secret, SecretStore, Vault};
     let store: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(MemoryStore::new());
-    let vault = Vault::open_with(home, move |_| store)
+    let vault = Vault::open_with(home, store)
         .await
         .expect("the vault opens");
     let items = (0..count)

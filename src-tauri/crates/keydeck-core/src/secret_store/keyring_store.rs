@@ -1,63 +1,60 @@
 use keyring::Entry;
 use zeroize::Zeroizing;
 
-use super::{SecretStore, SERVICE};
+use super::{SecretStore, Space, SERVICE};
 use crate::{Error, Result, Secret};
 
 /// The attribute that ties a Secret Service item to one vault, so `doctor` can find this
-/// vault's secrets without touching another vault's.
+/// vault's items without touching another vault's.
 #[cfg(target_os = "linux")]
 const VAULT_ATTRIBUTE: &str = "keydeck_vault";
 
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
-/// Windows) through the `keyring` crate. Service `keydeck`, user = key id.
-pub struct KeyringStore {
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    vault_id: String,
-}
+/// Windows) through the `keyring` crate: service `keydeck`, user `<vault id>/<item>`.
+#[derive(Default)]
+pub struct KeyringStore;
 
 impl KeyringStore {
-    pub fn new(vault_id: &str) -> Self {
-        KeyringStore {
-            vault_id: vault_id.to_string(),
-        }
+    pub fn new() -> Self {
+        KeyringStore
     }
 
     #[cfg(target_os = "linux")]
-    fn entry(&self, id: &str) -> Result<Entry> {
+    fn entry(&self, space: &Space, item: &str) -> Result<Entry> {
+        let user = space.user(item);
         let mut credential =
-            keyring::secret_service::SsCredential::new_with_target(None, SERVICE, id)
+            keyring::secret_service::SsCredential::new_with_target(None, SERVICE, &user)
                 .map_err(map_error)?;
         credential
             .attributes
-            .insert(VAULT_ATTRIBUTE.to_string(), self.vault_id.clone());
-        credential.label = format!("keydeck key {id}");
+            .insert(VAULT_ATTRIBUTE.to_string(), space.vault_id().to_string());
+        credential.label = format!("keydeck {item}");
         Ok(Entry::new_with_credential(Box::new(credential)))
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn entry(&self, id: &str) -> Result<Entry> {
-        Entry::new(SERVICE, id).map_err(map_error)
+    fn entry(&self, space: &Space, item: &str) -> Result<Entry> {
+        Entry::new(SERVICE, &space.user(item)).map_err(map_error)
     }
 }
 
 impl SecretStore for KeyringStore {
-    fn set(&self, id: &str, secret: &Secret) -> Result<()> {
-        self.entry(id)?
+    fn set(&self, space: &Space, item: &str, secret: &Secret) -> Result<()> {
+        self.entry(space, item)?
             .set_password(secret.expose())
             .map_err(map_error)
     }
 
-    fn get(&self, id: &str) -> Result<Option<Secret>> {
-        match self.entry(id)?.get_secret() {
+    fn get(&self, space: &Space, item: &str) -> Result<Option<Secret>> {
+        match self.entry(space, item)?.get_secret() {
             Ok(bytes) => Secret::from_bytes(Zeroizing::new(bytes)).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(err) => Err(map_error(err)),
         }
     }
 
-    fn delete(&self, id: &str) -> Result<bool> {
-        match self.entry(id)?.delete_credential() {
+    fn delete(&self, space: &Space, item: &str) -> Result<bool> {
+        match self.entry(space, item)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(err) => Err(map_error(err)),
@@ -65,31 +62,31 @@ impl SecretStore for KeyringStore {
     }
 
     #[cfg(target_os = "linux")]
-    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+    fn list(&self, space: &Space) -> Result<Option<Vec<String>>> {
         use dbus_secret_service::{EncryptionType, SecretService};
         let ss = SecretService::connect(EncryptionType::Dh)
             .map_err(|e| Error::KeyringUnavailable(e.to_string()))?;
         let found = ss
             .search_items(std::collections::HashMap::from([
                 ("service", SERVICE),
-                (VAULT_ATTRIBUTE, self.vault_id.as_str()),
+                (VAULT_ATTRIBUTE, space.vault_id()),
             ]))
             .map_err(|e| Error::Keyring(e.to_string()))?;
-        let mut ids = Vec::new();
+        let mut items = Vec::new();
         // Attributes are readable on locked items too: no unlock prompt for a search.
-        for item in found.unlocked.iter().chain(found.locked.iter()) {
-            let attributes = item
+        for found in found.unlocked.iter().chain(found.locked.iter()) {
+            let attributes = found
                 .get_attributes()
                 .map_err(|e| Error::Keyring(e.to_string()))?;
-            if let Some(user) = attributes.get("username") {
-                ids.push(user.clone());
+            if let Some(item) = attributes.get("username").and_then(|u| space.item(u)) {
+                items.push(item.to_string());
             }
         }
-        Ok(Some(ids))
+        Ok(Some(items))
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+    fn list(&self, _space: &Space) -> Result<Option<Vec<String>>> {
         Ok(None)
     }
 }

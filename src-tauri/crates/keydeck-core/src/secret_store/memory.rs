@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::SecretStore;
+use super::{SecretStore, Space};
 use crate::{Error, Result, Secret};
 
 /// A fault the in-memory store can be told to produce, for tests of what a real keyring
@@ -13,11 +13,11 @@ pub enum StoreFault {
     Unavailable,
 }
 
-/// Secrets in a map, for unit tests. Counts every call so tests can prove that listing
-/// never touches the store.
+/// Secrets in a map, for unit tests: one map for every space, like the one OS keyring.
+/// Counts every call so tests can prove that listing never touches the store.
 #[derive(Default)]
 pub struct MemoryStore {
-    secrets: Mutex<HashMap<String, Secret>>,
+    secrets: Mutex<HashMap<(Space, String), Secret>>,
     calls: AtomicUsize,
     fault: Mutex<Option<StoreFault>>,
 }
@@ -37,9 +37,14 @@ impl MemoryStore {
         *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
     }
 
-    /// Puts a secret in directly, bypassing the vault (to model orphans).
-    pub fn plant(&self, id: &str, secret: Secret) {
-        self.map().insert(id.to_string(), secret);
+    /// Puts a secret in directly, bypassing the vault (to model orphans and old layouts).
+    pub fn plant(&self, space: &Space, item: &str, secret: Secret) {
+        self.map().insert((space.clone(), item.to_string()), secret);
+    }
+
+    /// Reads a secret without counting a call (for assertions).
+    pub fn peek(&self, space: &Space, item: &str) -> Option<Secret> {
+        self.map().get(&(space.clone(), item.to_string())).cloned()
     }
 
     fn enter(&self) -> Result<()> {
@@ -53,30 +58,40 @@ impl MemoryStore {
         }
     }
 
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<(Space, String), Secret>> {
         self.secrets.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl SecretStore for MemoryStore {
-    fn set(&self, id: &str, secret: &Secret) -> Result<()> {
+    fn set(&self, space: &Space, item: &str, secret: &Secret) -> Result<()> {
         self.enter()?;
-        self.map().insert(id.to_string(), secret.clone());
+        self.map()
+            .insert((space.clone(), item.to_string()), secret.clone());
         Ok(())
     }
 
-    fn get(&self, id: &str) -> Result<Option<Secret>> {
+    fn get(&self, space: &Space, item: &str) -> Result<Option<Secret>> {
         self.enter()?;
-        Ok(self.map().get(id).cloned())
+        Ok(self.map().get(&(space.clone(), item.to_string())).cloned())
     }
 
-    fn delete(&self, id: &str) -> Result<bool> {
+    fn delete(&self, space: &Space, item: &str) -> Result<bool> {
         self.enter()?;
-        Ok(self.map().remove(id).is_some())
+        Ok(self
+            .map()
+            .remove(&(space.clone(), item.to_string()))
+            .is_some())
     }
 
-    fn list_ids(&self) -> Result<Option<Vec<String>>> {
+    fn list(&self, space: &Space) -> Result<Option<Vec<String>>> {
         self.enter()?;
-        Ok(Some(self.map().keys().cloned().collect()))
+        Ok(Some(
+            self.map()
+                .keys()
+                .filter(|(s, _)| s == space)
+                .map(|(_, item)| item.clone())
+                .collect(),
+        ))
     }
 }

@@ -4,13 +4,15 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{open::supported_schema_version, Vault};
+use super::{keyring_space::expected_items, open::supported_schema_version, Vault};
+use crate::secret_store::item;
 use crate::{Error, Result};
 
 #[derive(Debug, Serialize)]
 pub struct DoctorReport {
     pub vault: String,
-    /// Tags this vault's keyring items (attribute `keydeck_vault`).
+    /// Names this vault's space in the keyring: its items are user `<vault id>/<item>`,
+    /// tagged `keydeck_vault=<vault id>`. Nothing outside it is ever touched.
     pub vault_id: String,
     pub schema_version: i64,
     pub supported_schema_version: i64,
@@ -18,13 +20,14 @@ pub struct DoctorReport {
     pub integrity: String,
     pub keys: i64,
     pub keyring: KeyringHealth,
-    /// Unrevoked keys whose secret is gone from the keyring (deleted outside keydeck).
-    /// Not repaired: set the secret again with `keydeck rotate`, or remove the key.
+    /// Items (`key/<id>`, `source/<name>`, `remote/<source>/<id>`) the rows need but the
+    /// keyring lacks (deleted outside keydeck). Not repaired: set the secret again with
+    /// `keydeck rotate` or `keydeck source set-token`, or remove the key.
     pub missing_secrets: Vec<String>,
     /// Revoked keys whose secret is still in the keyring. Repair deletes the secret.
     pub revoked_with_secret: Vec<String>,
-    /// Secrets of this vault with no key row: left by an add, import or delete that was
-    /// interrupted before it committed. Nothing refers to them; repair deletes them.
+    /// Items of this vault's space that no row needs: left by an add, import or delete
+    /// that was interrupted before it committed. Nothing refers to them; repair deletes them.
     pub orphan_secrets: Vec<String>,
     /// What `--repair` changed.
     pub repaired: Vec<String>,
@@ -61,14 +64,24 @@ impl Vault {
         let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM keys")
             .fetch_one(&self.pool)
             .await?;
-        let revoked: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM keys WHERE revoked_at IS NOT NULL ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
-        let expected = self.expected_secret_ids().await?;
+        let revoked: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT id, secret_rev FROM keys WHERE revoked_at IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let revoked: Vec<String> = revoked
+            .iter()
+            .map(|(id, rev)| item::key(id, *rev))
+            .collect();
+        let expected: Vec<(String, &'static str)> =
+            expected_items(&mut *self.pool.acquire().await?)
+                .await?
+                .into_iter()
+                .map(|e| (e.item, e.kind))
+                .collect();
         let mut report = DoctorReport {
             vault: self.db_path.display().to_string(),
-            vault_id: self.vault_id.clone(),
+            vault_id: self.vault_id().to_string(),
             schema_version,
             supported_schema_version: supported_schema_version(),
             integrity: integrity.join("; "),
@@ -87,7 +100,7 @@ impl Vault {
             .chain(revoked.iter().cloned())
             .collect();
         let stored = self
-            .store_call(move |store| match store.list_ids()? {
+            .store_call(move |store| match store.list()? {
                 Some(ids) => Ok((ids.into_iter().collect::<HashSet<_>>(), true)),
                 // No search on this platform: ask for each expected secret instead.
                 None => {

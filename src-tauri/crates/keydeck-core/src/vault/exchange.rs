@@ -9,6 +9,7 @@ use super::{insert_event, insert_row, validate, Vault};
 use crate::exchange::{ExportItem, ImportItem};
 use crate::mask::mask;
 use crate::model::LOCAL_SOURCE;
+use crate::secret_store::item;
 use crate::{Error, KeyStatus, ListQuery, Result, Secret};
 
 /// What to do with an imported name that is already taken.
@@ -123,9 +124,9 @@ impl Vault {
             insert_row(&mut tx, &id, &key, &mask(secret.expose()), now).await?;
             insert_event(&mut tx, &id, now, "imported", None).await?;
             planned.id = Some(id.clone());
-            writes.push((id, secret));
+            writes.push((item::key(&id, 0), secret));
         }
-        let ids: Vec<String> = writes.iter().map(|(id, _)| id.clone()).collect();
+        let items: Vec<String> = writes.iter().map(|(item, _)| item.clone()).collect();
         self.store_call(move |store| {
             for (done, (id, secret)) in writes.iter().enumerate() {
                 if let Err(err) = store.set(id, secret) {
@@ -139,7 +140,7 @@ impl Vault {
             Ok(())
         })
         .await?;
-        self.commit_or_forget(tx, &ids).await?;
+        self.commit_or_forget(tx, &items).await?;
         Ok(plan)
     }
 
@@ -158,19 +159,17 @@ impl Vault {
                 .await?
                 .into_iter()
                 .collect();
-        let secrets = if include_secrets {
+        let secrets: std::collections::HashMap<String, Option<Secret>> = if include_secrets {
             let ids: Vec<String> = records
                 .iter()
                 .filter(|r| r.status != KeyStatus::Revoked)
                 .map(|r| r.id.clone())
                 .collect();
-            self.store_call(move |store| {
-                ids.into_iter()
-                    .map(|id| Ok((store.get(&id)?, id)))
-                    .map(|r| r.map(|(secret, id)| (id, secret)))
-                    .collect::<Result<std::collections::HashMap<_, _>>>()
-            })
-            .await?
+            self.secrets_of(ids)
+                .await?
+                .into_iter()
+                .map(|(id, secret)| (id, Some(secret)))
+                .collect()
         } else {
             Default::default()
         };

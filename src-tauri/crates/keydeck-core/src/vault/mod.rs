@@ -7,7 +7,9 @@
 
 mod doctor;
 mod exchange;
+mod keyring_space;
 mod open;
+mod secrets;
 mod sources;
 mod validate;
 
@@ -22,11 +24,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use crate::mask::mask;
 use crate::model::KeyPage;
 use crate::model::LOCAL_SOURCE;
+use crate::secret_store::Space;
 use crate::{
-    Error, KeyDetail, KeyEvent, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, Result, Secret,
+    Error, KeyDetail, KeyEvent, KeyRecord, KeyUpdate, ListQuery, NewKey, Result, Secret,
     SecretStore,
 };
 
@@ -38,7 +40,11 @@ pub const DEFAULT_EXPIRING_WINDOW_DAYS: i64 = 7;
 pub struct Vault {
     pool: SqlitePool,
     store: Arc<dyn SecretStore>,
-    vault_id: String,
+    /// This vault's own part of the keyring (`Space::Vault(vault id)`).
+    space: Space,
+    /// Keyring work this vault still owes before its first keyring call: moving items of
+    /// the old layout into its space, or (for a copied vault file) copying its secrets.
+    pending: Arc<tokio::sync::Mutex<Option<keyring_space::Pending>>>,
     db_path: PathBuf,
     /// Keys expiring within this many milliseconds are `expiring`; shared by clones so a
     /// settings change reaches every reader.
@@ -92,26 +98,18 @@ fn select_keys(
 impl Vault {
     /// Opens (or creates) the vault in `home`, with secrets in the OS keyring.
     pub async fn open(home: &Path) -> Result<Self> {
-        Self::open_with(home, |vault_id| {
-            Arc::new(crate::KeyringStore::new(vault_id)) as Arc<dyn SecretStore>
-        })
-        .await
+        Self::open_with(home, Arc::new(crate::KeyringStore::new())).await
     }
 
-    /// Opens the vault with the secret store `make_store` builds for its vault id.
-    pub async fn open_with(
-        home: &Path,
-        make_store: impl FnOnce(&str) -> Arc<dyn SecretStore>,
-    ) -> Result<Self> {
-        let (pool, db_path) = open::open_pool(home).await?;
-        let vault_id: String =
-            sqlx::query_scalar("SELECT value FROM vault_meta WHERE key = 'vault_id'")
-                .fetch_one(&pool)
-                .await?;
+    /// Opens the vault with its secrets in `store`.
+    pub async fn open_with(home: &Path, store: Arc<dyn SecretStore>) -> Result<Self> {
+        let (pool, db_path, created) = open::open_pool(home).await?;
+        let identity = keyring_space::identify(&pool, &db_path, created).await?;
         Ok(Vault {
-            store: make_store(&vault_id),
+            store,
+            space: Space::Vault(identity.vault_id),
+            pending: Arc::new(tokio::sync::Mutex::new(identity.pending)),
             pool,
-            vault_id,
             db_path,
             expiring_window_ms: Arc::new(AtomicI64::new(
                 Duration::days(DEFAULT_EXPIRING_WINDOW_DAYS).num_milliseconds(),
@@ -137,8 +135,9 @@ impl Vault {
             .store(window.num_milliseconds(), Ordering::Relaxed);
     }
 
+    /// The id that names this vault's space in the keyring (user `<vault id>/<item>`).
     pub fn vault_id(&self) -> &str {
-        &self.vault_id
+        self.space.vault_id()
     }
 
     pub fn db_path(&self) -> &Path {
@@ -148,21 +147,6 @@ impl Vault {
     /// Closes the database cleanly (checkpoints the WAL).
     pub async fn close(self) {
         self.pool.close().await;
-    }
-
-    /// Adds a key: the row and the secret, both or neither.
-    pub async fn add(&self, new: NewKey, secret: Secret) -> Result<KeyRecord> {
-        let new = validate::new_key(new)?;
-        let id = uuid::Uuid::new_v4().to_string();
-        let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        insert_row(&mut tx, &id, &new, &mask(secret.expose()), now).await?;
-        insert_event(&mut tx, &id, now, "created", None).await?;
-        let store_id = id.clone();
-        self.store_call(move |store| store.set(&store_id, &secret))
-            .await?;
-        self.commit_or_forget(tx, std::slice::from_ref(&id)).await?;
-        self.get(&id).await
     }
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
@@ -263,22 +247,30 @@ impl Vault {
 
     /// The notes and history of a key already found.
     pub async fn detail_of(&self, record: KeyRecord) -> Result<KeyDetail> {
-        if record.source != LOCAL_SOURCE {
-            return Ok(KeyDetail {
-                record,
-                notes: None,
-                history: Vec::new(),
-            });
-        }
-        let notes: Option<String> = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
-            .bind(&record.id)
-            .fetch_one(&self.pool)
-            .await?;
-        let events: Vec<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT at, kind, detail FROM key_events WHERE key_id = ? ORDER BY seq")
+        let (notes, events): (Option<String>, Vec<(i64, String, Option<String>)>) =
+            if record.source == LOCAL_SOURCE {
+                let notes = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
+                    .bind(&record.id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let events = sqlx::query_as(
+                    "SELECT at, kind, detail FROM key_events WHERE key_id = ? ORDER BY seq",
+                )
                 .bind(&record.id)
                 .fetch_all(&self.pool)
                 .await?;
+                (notes, events)
+            } else {
+                let events = sqlx::query_as(
+                    "SELECT at, kind, detail FROM remote_key_events \
+                     WHERE source = ? AND key_id = ? ORDER BY seq",
+                )
+                .bind(&record.source)
+                .bind(&record.id)
+                .fetch_all(&self.pool)
+                .await?;
+                (None, events)
+            };
         let history = events
             .into_iter()
             .map(|(at, kind, detail)| {
@@ -296,32 +288,6 @@ impl Vault {
         })
     }
 
-    /// The secret of one key, for reveal and copy. Records the use of vault keys.
-    pub async fn reveal(&self, id_or_name: &str) -> Result<(KeyRecord, Secret)> {
-        self.reveal_key(self.get(id_or_name).await?).await
-    }
-
-    /// The secret of a key already found (of any source).
-    pub async fn reveal_key(&self, record: KeyRecord) -> Result<(KeyRecord, Secret)> {
-        if record.source != LOCAL_SOURCE {
-            return self.reveal_remote(record).await;
-        }
-        if record.status == KeyStatus::Revoked {
-            return Err(Error::KeyRevoked(record.name));
-        }
-        let id = record.id.clone();
-        let secret = self
-            .store_call(move |store| store.get(&id))
-            .await?
-            .ok_or_else(|| Error::SecretMissing(record.name.clone()))?;
-        sqlx::query("UPDATE keys SET last_used_at = ? WHERE id = ?")
-            .bind(Utc::now().timestamp_millis())
-            .bind(&record.id)
-            .execute(&self.pool)
-            .await?;
-        Ok((self.get(&record.id).await?, secret))
-    }
-
     /// Changes whenever a vault key is added, changed, used, revoked or deleted: a cheap
     /// way for a long-running reader (`keydeck serve`) to know its copy is current.
     pub async fn local_version(&self) -> Result<(i64, i64, i64, i64)> {
@@ -331,24 +297,6 @@ impl Vault {
         )
         .fetch_one(&self.pool)
         .await?)
-    }
-
-    /// The secrets of several vault keys at once, without recording a use (for `keydeck
-    /// serve`, whose dialects 001 and 004 return full keys). Keys without one are left out.
-    pub async fn secrets_of(
-        &self,
-        ids: Vec<String>,
-    ) -> Result<std::collections::HashMap<String, Secret>> {
-        self.store_call(move |store| {
-            let mut found = std::collections::HashMap::new();
-            for id in ids {
-                if let Some(secret) = store.get(&id)? {
-                    found.insert(id, secret);
-                }
-            }
-            Ok(found)
-        })
-        .await
     }
 
     /// Changes a key's metadata (not its secret).
@@ -405,84 +353,6 @@ impl Vault {
         self.get(&record.id).await
     }
 
-    /// Replaces a key's secret, keeping its id. On any failure the old secret stays.
-    pub async fn rotate(&self, id_or_name: &str, secret: Secret) -> Result<KeyRecord> {
-        let record = self.get_local(id_or_name, "rotate").await?;
-        if record.status == KeyStatus::Revoked {
-            return Err(Error::KeyRevoked(record.name));
-        }
-        let id = record.id.clone();
-        let previous = self.store_call(move |store| store.get(&id)).await?;
-        let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE keys SET mask = ?, updated_at = ? WHERE id = ?")
-            .bind(mask(secret.expose()))
-            .bind(now.timestamp_millis())
-            .bind(&record.id)
-            .execute(&mut *tx)
-            .await?;
-        insert_event(&mut tx, &record.id, now, "rotated", None).await?;
-        let id = record.id.clone();
-        self.store_call(move |store| store.set(&id, &secret))
-            .await?;
-        if let Err(err) = tx.commit().await {
-            let id = record.id.clone();
-            // Put the old secret back so the row and the keyring still agree.
-            let _ = self
-                .store_call(move |store| match previous {
-                    Some(old) => store.set(&id, &old),
-                    None => store.delete(&id).map(drop),
-                })
-                .await;
-            return Err(err.into());
-        }
-        self.get(&record.id).await
-    }
-
-    /// Revokes a key: keeps the row (with when and why) and deletes the secret.
-    pub async fn revoke(&self, id_or_name: &str, reason: Option<String>) -> Result<KeyRecord> {
-        let record = self
-            .get_local(
-                id_or_name,
-                "revoke here (remote keys: `Vault::revoke_remote`)",
-            )
-            .await?;
-        if record.status == KeyStatus::Revoked {
-            return Ok(record);
-        }
-        let reason = validate::optional_text("reason", reason, validate::MAX_NOTES_CHARS)?;
-        let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE keys SET revoked_at = ?, revoke_reason = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(now.timestamp_millis())
-        .bind(&reason)
-        .bind(now.timestamp_millis())
-        .bind(&record.id)
-        .execute(&mut *tx)
-        .await?;
-        insert_event(&mut tx, &record.id, now, "revoked", reason).await?;
-        let id = record.id.clone();
-        self.store_call(move |store| store.delete(&id)).await?;
-        tx.commit().await?;
-        self.get(&record.id).await
-    }
-
-    /// Deletes a key's row and its secret.
-    pub async fn delete(&self, id_or_name: &str) -> Result<KeyRecord> {
-        let record = self.get_local(id_or_name, "delete").await?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM keys WHERE id = ?")
-            .bind(&record.id)
-            .execute(&mut *tx)
-            .await?;
-        let id = record.id.clone();
-        self.store_call(move |store| store.delete(&id)).await?;
-        tx.commit().await?;
-        Ok(record)
-    }
-
     /// Copies the database to `dest` with `VACUUM INTO` (a consistent snapshot, no secrets).
     pub async fn backup(&self, dest: &Path) -> Result<u64> {
         if dest.exists() {
@@ -501,41 +371,80 @@ impl Vault {
         Ok(std::fs::metadata(dest)?.len())
     }
 
-    /// Runs a blocking secret-store call off the async runtime.
+    /// Runs a blocking call on this vault's space of the keyring, off the async runtime,
+    /// after any keyring work the vault still owes (see `keyring_space`).
     async fn store_call<T: Send + 'static>(
         &self,
-        call: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+        call: impl FnOnce(&Scoped<'_>) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || call(store.as_ref()))
-            .await
-            .map_err(|e| Error::Keyring(format!("the keyring call did not finish: {e}")))?
+        self.settle_keyring().await?;
+        self.raw_store_call(call).await
     }
 
-    /// Commits `tx`; if that fails, deletes the secrets just written for `ids` so no orphan
+    async fn raw_store_call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Scoped<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = Arc::clone(&self.store);
+        let space = self.space.clone();
+        tokio::task::spawn_blocking(move || {
+            call(&Scoped {
+                store: store.as_ref(),
+                space: &space,
+            })
+        })
+        .await
+        .map_err(|e| Error::Keyring(format!("the keyring call did not finish: {e}")))?
+    }
+
+    /// Commits `tx`; if that fails, deletes the secrets just written (`items`) so no orphan
     /// is left behind.
     async fn commit_or_forget(
         &self,
         tx: sqlx::Transaction<'_, Sqlite>,
-        ids: &[String],
+        items: &[String],
     ) -> Result<()> {
         if let Err(err) = tx.commit().await {
-            self.forget_secrets(ids.to_vec()).await;
+            self.forget_secrets(items.to_vec()).await;
             return Err(err.into());
         }
         Ok(())
     }
 
     /// Best-effort removal of secrets whose rows never made it.
-    async fn forget_secrets(&self, ids: Vec<String>) {
+    async fn forget_secrets(&self, items: Vec<String>) {
         let _ = self
             .store_call(move |store| {
-                for id in &ids {
-                    let _ = store.delete(id);
+                for item in &items {
+                    let _ = store.delete(item);
                 }
                 Ok(())
             })
             .await;
+    }
+}
+
+/// The keyring as one vault sees it: its own space only.
+pub(crate) struct Scoped<'a> {
+    store: &'a dyn SecretStore,
+    space: &'a Space,
+}
+
+impl Scoped<'_> {
+    fn set(&self, item: &str, secret: &Secret) -> Result<()> {
+        self.store.set(self.space, item, secret)
+    }
+
+    fn get(&self, item: &str) -> Result<Option<Secret>> {
+        self.store.get(self.space, item)
+    }
+
+    fn delete(&self, item: &str) -> Result<bool> {
+        self.store.delete(self.space, item)
+    }
+
+    fn list(&self) -> Result<Option<Vec<String>>> {
+        self.store.list(self.space)
     }
 }
 

@@ -23,10 +23,12 @@ pub fn supported_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf)> {
+/// The pool over the vault file, its path, and whether the file was just created.
+pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)> {
     create_private_dir(home)?;
     let path = home.join(DB_FILE);
-    if path.exists() {
+    let existed = path.exists();
+    if existed {
         check_existing(&path).await?;
     }
     let options = SqliteConnectOptions::new()
@@ -43,7 +45,7 @@ pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf)> {
         .await
         .map_err(|e| not_a_vault(&path, e))?;
     MIGRATOR.run(&pool).await?;
-    Ok((pool, path))
+    Ok((pool, path, !existed))
 }
 
 /// Reads the schema version of an existing file without changing it.

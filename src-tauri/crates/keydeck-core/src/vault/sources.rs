@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use ts_rs::TS;
 use url::Url;
 
@@ -15,6 +14,7 @@ use crate::error::ErrorBody;
 use crate::model::LOCAL_SOURCE;
 use crate::remote::client::{check_url, error_from_answer, Detection, Endpoint};
 use crate::remote::{AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey};
+use crate::secret_store::item;
 use crate::{Error, KeyRecord, KeyStatus, Result, Secret};
 
 /// What `source add` is given.
@@ -91,16 +91,6 @@ struct SourceRow {
     last_attempt_at: Option<i64>,
     last_error: Option<String>,
     key_count: i64,
-}
-
-/// The keyring user that holds a source's credential.
-pub(crate) fn credential_id(source: &str) -> String {
-    format!("source:{source}")
-}
-
-/// The keyring user that holds a full key a source returned.
-pub(crate) fn remote_secret_id(source: &str, id: &str) -> String {
-    format!("remote:{source}:{id}")
 }
 
 fn effective_auth(dialect: DialectId, header: Option<&str>, scheme: Option<&str>) -> AuthStyle {
@@ -272,10 +262,10 @@ impl Vault {
         .bind(Utc::now().timestamp_millis())
         .execute(&mut *tx)
         .await?;
-        let id = credential_id(name);
+        let id = item::credential(name);
         self.store_call(move |store| store.set(&id, &credential))
             .await?;
-        self.commit_or_forget(tx, &[credential_id(name)]).await?;
+        self.commit_or_forget(tx, &[item::credential(name)]).await?;
         Ok((self.source(name).await?, detection))
     }
 
@@ -298,7 +288,7 @@ impl Vault {
     /// Replaces a source's credential.
     pub async fn set_source_token(&self, name: &str, credential: Secret) -> Result<()> {
         self.source(name).await?;
-        let id = credential_id(name);
+        let id = item::credential(name);
         self.store_call(move |store| store.set(&id, &credential))
             .await
     }
@@ -307,20 +297,14 @@ impl Vault {
     pub async fn remove_source(&self, name: &str) -> Result<SourceInfo> {
         let info = self.source(name).await?;
         let mut doomed: Vec<String> = self.remote_secret_ids(name).await?;
-        doomed.push(credential_id(name));
-        let mut tx = self.pool.begin().await?;
+        doomed.push(item::credential(name));
+        self.check_keyring(&item::credential(name)).await?;
         sqlx::query("DELETE FROM sources WHERE name = ?")
             .bind(name)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await?;
-        self.store_call(move |store| {
-            for id in &doomed {
-                store.delete(id)?;
-            }
-            Ok(())
-        })
-        .await?;
-        tx.commit().await?;
+        self.delete_after_commit(&format!("source {name}"), "removed", doomed)
+            .await?;
         Ok(info)
     }
 
@@ -330,12 +314,12 @@ impl Vault {
                 .bind(source)
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(ids.iter().map(|id| remote_secret_id(source, id)).collect())
+        Ok(ids.iter().map(|id| item::remote_key(source, id)).collect())
     }
 
     async fn endpoint_parts(&self, info: &SourceInfo) -> Result<(Url, Secret)> {
         let url = check_url(&info.name, &info.url, info.allow_insecure)?;
-        let id = credential_id(&info.name);
+        let id = item::credential(&info.name);
         let credential = self
             .store_call(move |store| store.get(&id))
             .await?
@@ -403,7 +387,9 @@ impl Vault {
         let previous: HashSet<String> = self.remote_secret_ids(name).await?.into_iter().collect();
         let secrets: Vec<(String, Secret)> = keys
             .iter()
-            .filter_map(|k| Some((remote_secret_id(name, &k.id), k.secret.clone()?)))
+            // A key the server reports revoked keeps no secret here.
+            .filter(|k| !k.revoked)
+            .filter_map(|k| Some((item::remote_key(name, &k.id), k.secret.clone()?)))
             .collect();
         let current: HashSet<String> = secrets.iter().map(|(id, _)| id.clone()).collect();
         let written: Vec<String> = current.iter().cloned().collect();
@@ -447,7 +433,7 @@ impl Vault {
                     .push_bind(ms(key.revoked_at))
                     .push_bind(key.revoked)
                     .push_bind(key.status_known)
-                    .push_bind(key.secret.is_some());
+                    .push_bind(key.secret.is_some() && !key.revoked);
             });
             insert.build().execute(&mut *tx).await?;
         }
@@ -470,34 +456,6 @@ impl Vault {
             keys: count,
             synced_at: now,
         })
-    }
-
-    /// The full key a source returned, from the keyring.
-    pub(super) async fn reveal_remote(&self, record: KeyRecord) -> Result<(KeyRecord, Secret)> {
-        let has_secret: bool =
-            sqlx::query_scalar("SELECT has_secret FROM remote_keys WHERE source = ? AND id = ?")
-                .bind(&record.source)
-                .bind(&record.id)
-                .fetch_one(&self.pool)
-                .await?;
-        if !has_secret {
-            return Err(unsupported(
-                &record.source,
-                format!(
-                    "its dialect does not return full keys, so keydeck has no secret for `{}`",
-                    record.name
-                ),
-            ));
-        }
-        if record.status == KeyStatus::Revoked {
-            return Err(Error::KeyRevoked(record.name));
-        }
-        let id = remote_secret_id(&record.source, &record.id);
-        let secret = self
-            .store_call(move |store| store.get(&id))
-            .await?
-            .ok_or_else(|| Error::SecretMissing(record.name.clone()))?;
-        Ok((record, secret))
     }
 
     /// Revokes a remote key with its source's revoke template, then lists the source again
@@ -555,30 +513,6 @@ impl Vault {
             )),
             Err(other) => Err(other),
         }
-    }
-
-    /// Every keyring id this vault expects to exist, for `doctor`: vault keys that are not
-    /// revoked, source credentials, full keys of remote listings.
-    pub(super) async fn expected_secret_ids(&self) -> Result<Vec<(String, &'static str)>> {
-        let rows = sqlx::query(
-            "SELECT id, 'key' AS kind FROM keys WHERE revoked_at IS NULL \
-             UNION ALL SELECT 'source:' || name, 'credential' FROM sources \
-             UNION ALL SELECT 'remote:' || source || ':' || id, 'remote key' FROM remote_keys WHERE has_secret",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let kind: String = row.get("kind");
-                let kind = match kind.as_str() {
-                    "key" => "key",
-                    "credential" => "credential",
-                    _ => "remote key",
-                };
-                (row.get::<String, _>("id"), kind)
-            })
-            .collect())
     }
 }
 

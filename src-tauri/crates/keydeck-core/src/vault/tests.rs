@@ -8,8 +8,8 @@ use zeroize::Zeroizing;
 
 use super::*;
 use crate::exchange::{parse, Format};
-use crate::secret_store::{MemoryStore, StoreFault};
-use crate::SortField;
+use crate::secret_store::{item, MemoryStore, StoreFault};
+use crate::{KeyStatus, SortField};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -23,7 +23,7 @@ async fn fixture() -> Fixture {
     let home = dir.path().join("home");
     let store = Arc::new(MemoryStore::new());
     let shared = Arc::clone(&store);
-    let vault = Vault::open_with(&home, move |_| shared as Arc<dyn SecretStore>)
+    let vault = Vault::open_with(&home, shared as Arc<dyn SecretStore>)
         .await
         .unwrap();
     Fixture {
@@ -31,6 +31,23 @@ async fn fixture() -> Fixture {
         home,
         store,
         vault,
+    }
+}
+
+impl Fixture {
+    /// The vault's own space in the store.
+    fn space(&self) -> Space {
+        Space::Vault(self.vault.vault_id().to_string())
+    }
+
+    /// What the store holds for `item` of this vault, without counting a call.
+    fn stored(&self, item: &str) -> Option<Secret> {
+        self.store.peek(&self.space(), item)
+    }
+
+    /// Every item of this vault's space.
+    fn items(&self) -> Vec<String> {
+        self.store.list(&self.space()).unwrap().unwrap()
     }
 }
 
@@ -106,7 +123,7 @@ async fn a_failed_keyring_write_leaves_no_row() {
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(f.store.list_ids().unwrap().unwrap().len(), 0);
+    assert_eq!(f.items().len(), 0);
     // The name is free again.
     f.vault.add(key("k"), secret("s")).await.unwrap();
 }
@@ -124,7 +141,7 @@ async fn a_failed_row_write_leaves_no_secret() {
         matches!(err, Error::DuplicateName(ref n) if n == "taken"),
         "{err:?}"
     );
-    assert_eq!(f.store.list_ids().unwrap().unwrap().len(), 1);
+    assert_eq!(f.items().len(), 1);
 }
 
 #[tokio::test]
@@ -143,7 +160,7 @@ async fn revoke_keeps_the_row_and_deletes_the_secret() {
     assert_eq!(revoked.status, KeyStatus::Revoked);
     assert_eq!(revoked.revoke_reason.as_deref(), Some("leaked in a log"));
     assert!(revoked.revoked_at.is_some());
-    assert!(f.store.get(&k.id).unwrap().is_none());
+    assert!(f.stored(&item::key(&k.id, 0)).is_none());
     assert!(matches!(
         f.vault.reveal("old").await.unwrap_err(),
         Error::KeyRevoked(_)
@@ -177,7 +194,7 @@ async fn delete_removes_row_and_secret() {
     let k = f.vault.add(key("gone"), secret("s")).await.unwrap();
     f.vault.delete(&k.id).await.unwrap();
     assert!(matches!(f.vault.get("gone").await, Err(Error::NotFound(_))));
-    assert!(f.store.get(&k.id).unwrap().is_none());
+    assert!(f.stored(&item::key(&k.id, 0)).is_none());
 }
 
 #[tokio::test]
@@ -485,7 +502,7 @@ async fn import_with_a_failing_keyring_writes_nothing() {
         .await
         .unwrap()
         .is_empty());
-    assert!(f.store.list_ids().unwrap().unwrap().is_empty());
+    assert!(f.items().is_empty());
 }
 
 #[tokio::test]
@@ -535,30 +552,39 @@ async fn doctor_finds_and_repairs_what_is_safe() {
     let lost = f.vault.add(key("lost"), secret("s")).await.unwrap();
     let old = f.vault.add(key("old"), secret("s")).await.unwrap();
     f.vault.revoke("old", None).await.unwrap();
-    f.store.delete(&lost.id).unwrap();
-    f.store.plant(&old.id, secret("should be gone"));
+    f.store.delete(&f.space(), &item::key(&lost.id, 0)).unwrap();
     f.store
-        .plant("orphan-id", secret("from an interrupted add"));
+        .plant(&f.space(), &item::key(&old.id, 0), secret("should be gone"));
+    f.store.plant(
+        &f.space(),
+        "key/orphan-id",
+        secret("from an interrupted add"),
+    );
+    // Another vault's items are none of this vault's business.
+    let other = Space::Vault("another-vault".into());
+    f.store
+        .plant(&other, "key/theirs", secret("another vault's secret"));
 
     let report = f.vault.doctor(false).await.unwrap();
     assert_eq!(report.integrity, "ok");
-    assert_eq!(report.missing_secrets, vec![lost.id.clone()]);
-    assert_eq!(report.revoked_with_secret, vec![old.id.clone()]);
-    assert_eq!(report.orphan_secrets, vec!["orphan-id".to_string()]);
+    assert_eq!(report.missing_secrets, vec![item::key(&lost.id, 0)]);
+    assert_eq!(report.revoked_with_secret, vec![item::key(&old.id, 0)]);
+    assert_eq!(report.orphan_secrets, vec!["key/orphan-id".to_string()]);
     assert!(!report.healthy);
 
     let repaired = f.vault.doctor(true).await.unwrap();
     assert_eq!(repaired.repaired.len(), 2);
-    assert!(f.store.get("orphan-id").unwrap().is_none());
-    assert!(f.store.get(&old.id).unwrap().is_none());
+    assert!(f.stored("key/orphan-id").is_none());
+    assert!(f.store.peek(&other, "key/theirs").is_some());
+    assert!(f.stored(&item::key(&old.id, 0)).is_none());
     assert!(
-        f.store.get(&kept.id).unwrap().is_some(),
+        f.stored(&item::key(&kept.id, 0)).is_some(),
         "repair never touches a good secret"
     );
     // A key without its secret is reported, never deleted: the user decides.
     assert_eq!(
         f.vault.doctor(false).await.unwrap().missing_secrets,
-        vec![lost.id]
+        vec![item::key(&lost.id, 0)]
     );
 }
 
@@ -589,12 +615,10 @@ async fn a_newer_vault_is_refused_and_left_untouched() {
         conn.close().await.unwrap();
     }
     let before = std::fs::read(&db).unwrap();
-    let err = Vault::open_with(&f.home, |_| {
-        Arc::new(MemoryStore::new()) as Arc<dyn SecretStore>
-    })
-    .await
-    .err()
-    .unwrap();
+    let err = Vault::open_with(&f.home, Arc::new(MemoryStore::new()))
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.code(), crate::ErrorCode::VaultTooNew);
     assert!(err.to_string().contains("schema version 9999"), "{err}");
     assert!(
@@ -615,12 +639,10 @@ async fn a_file_that_is_not_a_vault_is_refused() {
         b"this is not sqlite at all, just text....",
     )
     .unwrap();
-    let err = Vault::open_with(dir.path(), |_| {
-        Arc::new(MemoryStore::new()) as Arc<dyn SecretStore>
-    })
-    .await
-    .err()
-    .unwrap();
+    let err = Vault::open_with(dir.path(), Arc::new(MemoryStore::new()))
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.code(), crate::ErrorCode::NotAVault, "{err}");
 }
 
@@ -640,13 +662,22 @@ async fn backup_is_a_consistent_copy_without_secrets() {
     let restored_home = f.home.join("restored");
     std::fs::create_dir_all(&restored_home).unwrap();
     std::fs::copy(&dest, restored_home.join(open::DB_FILE)).unwrap();
-    let restored = Vault::open_with(&restored_home, |_| {
-        Arc::new(MemoryStore::new()) as Arc<dyn SecretStore>
-    })
-    .await
-    .unwrap();
-    assert_eq!(restored.vault_id(), f.vault.vault_id());
+    let restored = Vault::open_with(&restored_home, f.store.clone())
+        .await
+        .unwrap();
     assert_eq!(restored.list(&ListQuery::default()).await.unwrap().len(), 1);
+    // Restored beside its original, it is a copy: its own keyring space, with its own
+    // copy of the secret, so neither vault can change the other's.
+    assert_eq!(
+        restored.reveal("a").await.unwrap().1.expose(),
+        "sk_canary_backup_1234567890"
+    );
+    assert_ne!(restored.vault_id(), f.vault.vault_id());
+    restored.revoke("a", None).await.unwrap();
+    assert_eq!(
+        f.vault.reveal("a").await.unwrap().1.expose(),
+        "sk_canary_backup_1234567890"
+    );
 }
 
 #[tokio::test]
