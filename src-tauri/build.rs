@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "add_source",
     "remove_source",
     "sync_source",
+    "cancel_sync",
     "set_source_token",
     "get_settings",
     "save_settings",

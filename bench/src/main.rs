@@ -118,13 +118,14 @@ async fn main() {
         auth: &auth,
         credential: &credential,
     };
+    let watch = keydeck_core::remote::SyncWatch::default();
     let keys = client
-        .list(&endpoint, DialectId::D002.dialect(), None)
+        .list(&endpoint, DialectId::D002.dialect(), None, &watch)
         .await
         .unwrap();
     assert_eq!(keys.len(), 10_000);
     let ours = best(5, || {
-        client.list(&endpoint, DialectId::D002.dialect(), None)
+        client.list(&endpoint, DialectId::D002.dialect(), None, &watch)
     })
     .await;
     let http = reqwest::Client::new();

@@ -2,12 +2,15 @@
 //! Listings carry no secret; `reveal_secret` and `copy_secret` handle one key each.
 
 use keydeck_core::model::{Access, LOCAL_SOURCE};
+use keydeck_core::remote::{CancellationToken, SyncProgress, SyncWatch};
 use keydeck_core::vault::SourceInfo;
+use keydeck_core::Error;
 use keydeck_core::{KeyDetail, KeyPage, KeyRecord, ListQuery, NewKey, Settings};
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::ipc::{CopyReceipt, KeyEdit, KeyRef, SecretInput, SourceInput};
-use crate::{AppError, AppState};
+use crate::{window, AppError, AppState};
 
 type Answer<T> = Result<T, AppError>;
 
@@ -70,7 +73,7 @@ pub async fn revoke_key(
     if record.source == LOCAL_SOURCE {
         return Ok(Some(vault.revoke(&record.id, reason).await?));
     }
-    Ok(match vault.revoke_remote(&record, &state.client).await? {
+    Ok(match vault.revoke_remote(&record, &state.client()).await? {
         keydeck_core::vault::RemoteRevoke::Revoked { key } => Some(*key),
         keydeck_core::vault::RemoteRevoke::Gone { .. } => None,
     })
@@ -86,6 +89,7 @@ pub async fn delete_key(state: State<'_, AppState>, id: String) -> Answer<()> {
 /// configured time).
 #[tauri::command]
 pub async fn reveal_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<String> {
+    state.reveals.take(std::time::Instant::now())?;
     let record = find(&state, &key).await?;
     let access = Access {
         copy: false,
@@ -99,6 +103,7 @@ pub async fn reveal_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<St
 /// clipboard still holds it. The secret never crosses to the webview.
 #[tauri::command]
 pub async fn copy_secret(state: State<'_, AppState>, key: KeyRef) -> Answer<CopyReceipt> {
+    state.reveals.take(std::time::Instant::now())?;
     let record = find(&state, &key).await?;
     let access = Access {
         copy: true,
@@ -116,12 +121,26 @@ pub async fn list_sources(state: State<'_, AppState>) -> Answer<Vec<SourceInfo>>
 }
 
 /// Adds a source and lists it once. A failed first sync keeps the source (its state says why).
+/// A server new to this vault, or plain http, is confirmed in a native dialog first.
 #[tauri::command]
-pub async fn add_source(state: State<'_, AppState>, source: SourceInput) -> Answer<SourceInfo> {
+pub async fn add_source<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    source: SourceInput,
+) -> Answer<SourceInfo> {
     let vault = state.vault()?;
     let (spec, token) = source.split()?;
-    let (info, _) = vault.add_source(spec, token, &state.client).await?;
-    let _ = vault.sync_source(&info.name, &state.client).await;
+    if let Some(question) = vault
+        .new_server_question(&spec.url, spec.allow_insecure)
+        .await?
+    {
+        if !window::confirm(&app, NEW_SERVER_TITLE, question, "Connect").await {
+            return Err(Error::Cancelled("the source was not added".into()).into());
+        }
+    }
+    let client = state.client();
+    let (info, _) = vault.add_source(spec, token, &client).await?;
+    let _ = vault.sync_source(&info.name, &client).await;
     Ok(vault.source(&info.name).await?)
 }
 
@@ -131,26 +150,73 @@ pub async fn remove_source(state: State<'_, AppState>, name: String) -> Answer<(
     Ok(())
 }
 
-/// Lists a source again; a failure keeps its cached listing and is answered as an error.
+/// Lists a source again, reporting progress after each page on `on_progress`; a failure
+/// keeps its cached listing and is answered as an error. `cancel_sync` stops it.
 #[tauri::command]
-pub async fn sync_source(state: State<'_, AppState>, name: String) -> Answer<SourceInfo> {
+pub async fn sync_source(
+    state: State<'_, AppState>,
+    name: String,
+    on_progress: Channel<SyncProgress>,
+) -> Answer<SourceInfo> {
     let vault = state.vault()?;
-    vault.sync_source(&name, &state.client).await?;
+    let watch = SyncWatch {
+        cancel: CancellationToken::new(),
+        progress: Some(Box::new(move |progress: &SyncProgress| {
+            let _ = on_progress.send(progress.clone());
+        })),
+    };
+    state
+        .syncs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(name.clone(), watch.cancel.clone());
+    let outcome = vault
+        .sync_source_watched(&name, &state.client(), &watch)
+        .await;
+    state
+        .syncs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&name);
+    outcome?;
     Ok(vault.source(&name).await?)
 }
 
+/// Stops the sync of `name` if one is under way; its cached listing stays.
 #[tauri::command]
-pub async fn set_source_token(
+pub async fn cancel_sync(state: State<'_, AppState>, name: String) -> Answer<()> {
+    if let Some(cancel) = state
+        .syncs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&name)
+    {
+        cancel.cancel();
+    }
+    Ok(())
+}
+
+/// Replaces a source's token, confirmed in a native dialog first.
+#[tauri::command]
+pub async fn set_source_token<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     name: String,
     token: SecretInput,
 ) -> Answer<()> {
-    state
-        .vault()?
-        .set_source_token(&name, token.into_secret()?)
-        .await?;
+    let vault = state.vault()?;
+    let token = token.into_secret()?;
+    let question = vault.new_token_question(&name).await?;
+    if !window::confirm(&app, NEW_TOKEN_TITLE, question, "Use this token").await {
+        return Err(Error::Cancelled("the token was not changed".into()).into());
+    }
+    vault.set_source_token(&name, token).await?;
     Ok(())
 }
+
+/// The native dialogs' titles (tests find the dialogs by them).
+pub const NEW_SERVER_TITLE: &str = "keydeck: connect to a server?";
+pub const NEW_TOKEN_TITLE: &str = "keydeck: new token for a source?";
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Answer<Settings> {
@@ -163,6 +229,7 @@ pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> An
     if let Ok(vault) = state.vault() {
         vault.set_expiring_window(settings.expiring_window());
     }
+    *state.client.write().unwrap_or_else(|e| e.into_inner()) = crate::client_for(&settings)?;
     *state.settings.write().unwrap_or_else(|e| e.into_inner()) = settings.clone();
     Ok(settings)
 }

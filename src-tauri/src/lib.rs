@@ -5,11 +5,14 @@ mod clipboard;
 mod commands;
 mod error;
 pub mod ipc;
+mod window;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, RwLock};
 
-use keydeck_core::remote::{Client, ClientConfig};
+use keydeck_core::rate_limit::RateLimit;
+use keydeck_core::remote::{CancellationToken, Client, ClientConfig};
 use keydeck_core::{Settings, Vault};
 use tauri::Manager;
 
@@ -21,8 +24,13 @@ pub struct AppState {
     vault: Result<Vault, AppError>,
     home: PathBuf,
     settings: RwLock<Settings>,
-    client: Client,
+    /// Rebuilt when the settings change (the sync budget is in them).
+    client: RwLock<Arc<Client>>,
     clipboard: clipboard::ClipboardGuard,
+    /// The Cancel of each sync under way, by source name.
+    syncs: Mutex<HashMap<String, CancellationToken>>,
+    /// Reveals and copies from the window.
+    reveals: RateLimit,
 }
 
 impl AppState {
@@ -36,6 +44,15 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    pub fn client(&self) -> Arc<Client> {
+        Arc::clone(&self.client.read().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// The HTTP client with the sync budget `settings` give.
+fn client_for(settings: &Settings) -> Result<Arc<Client>, keydeck_core::Error> {
+    Client::new(settings.client_config(ClientConfig::default())).map(Arc::new)
 }
 
 fn open() -> Result<(Vault, PathBuf, Settings), keydeck_core::Error> {
@@ -55,14 +72,21 @@ pub fn run() {
             Settings::default(),
         ),
     };
-    let client = Client::new(ClientConfig::default()).expect("an HTTP client");
+    let client = client_for(&settings).expect("an HTTP client");
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            window::create_main(app)?;
+            Ok(())
+        })
         .manage(AppState {
             vault,
             home,
             settings: RwLock::new(settings),
-            client,
+            client: RwLock::new(client),
             clipboard: Default::default(),
+            syncs: Default::default(),
+            reveals: RateLimit::for_reveals(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_keys,
@@ -78,6 +102,7 @@ pub fn run() {
             commands::add_source,
             commands::remove_source,
             commands::sync_source,
+            commands::cancel_sync,
             commands::set_source_token,
             commands::get_settings,
             commands::save_settings,

@@ -123,6 +123,41 @@ describe('reveal and copy', () => {
     await waitFor(() => expect(within(pane).getByTestId('secret-value').textContent).toBe('sk_live_…9f3a'));
   });
 
+  it('announces that the secret is shown, never the secret itself', async () => {
+    const pane = await openStripe();
+    const live = () => [...document.querySelectorAll('[aria-live], [role="status"], [role="alert"], [role="log"]')];
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Reveal' }));
+    const value = within(pane).getByTestId('secret-value');
+    await waitFor(() => expect(value.textContent).toBe('sk_live_51HqLyjWDarjtT1zdp7dc9f3a'));
+    expect(value.closest('[aria-live], [role="status"], [role="alert"], [role="log"]')).toBeNull();
+    expect(live().length).toBeGreaterThan(0);
+    for (const region of live()) expect(region.textContent).not.toContain('51HqLyj');
+    expect(live().map((r) => r.textContent)).toContain('Secret shown for 10 seconds');
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Hide (10 s)' }));
+    expect(value.textContent).toBe('sk_live_…9f3a');
+    expect(live().map((r) => r.textContent)).toContain('Secret hidden');
+  });
+
+  it('shows a rate-limited reveal with its message, and keeps the value masked', async () => {
+    backend.failing.reveal_secret = { code: 'rate_limited', message: 'too many reveals and copies from the window: try again in 42 s', hint: null };
+    const pane = await openStripe();
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Reveal' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('try again in 42 s');
+    expect(within(pane).getByTestId('secret-value').textContent).toBe('sk_live_…9f3a');
+  });
+
+  it('shows nothing red when the user declines (cancelled)', async () => {
+    backend.failing.copy_secret = { code: 'cancelled', message: 'the copy was declined', hint: null };
+    const pane = await openStripe();
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(backend.last('copy_secret')).toBeDefined());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByText(/declined/)).toBeNull();
+    expect(screen.queryByText(/Copied the secret/)).toBeNull();
+  });
+
   it('copies with Ctrl+C on a row and counts down to the clear; the secret never reaches the page', async () => {
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(4));
@@ -214,7 +249,46 @@ describe('sources', () => {
     expect(within(nav).getByLabelText('4 keys')).toBeTruthy(); // the local vault
     expect(within(nav).getByLabelText('7 keys')).toBeTruthy();
     await fireEvent.click(within(nav).getByRole('button', { name: 'Sync prod' }));
-    await waitFor(() => expect(backend.last('sync_source')).toEqual({ name: 'prod' }));
+    // The progress channel crosses IPC as its callback id, the way Rust receives it.
+    await waitFor(() => expect(backend.last('sync_source')).toEqual({ name: 'prod', onProgress: expect.stringMatching(/^__CHANNEL__:\d+$/) }));
+  });
+
+  it('shows a running sync\'s progress; Cancel stops it without an error and the source keeps its state', async () => {
+    backend.sources = [source({ name: 'prod', key_count: 2 })];
+    backend.holdSyncs = true;
+    backend.syncProgress = [
+      { pages: 1, keys: 200, bytes: 51_200 },
+      { pages: 2, keys: 400, bytes: 102_400 },
+      { pages: 3, keys: 600, bytes: 153_600 },
+    ];
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    await within(nav).findByText('synced 3 minutes ago');
+    await fireEvent.click(within(nav).getByRole('button', { name: 'Sync prod' }));
+    const progress = await within(nav).findByText('syncing… page 3 · 600 keys');
+    expect(progress.closest('[title]')!.getAttribute('title')).toBe('154 kB received');
+    expect((within(nav).getByRole('button', { name: 'Sync prod' }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(within(nav).getByRole('button', { name: 'Cancel the sync of prod' }));
+    await waitFor(() => expect(backend.last('cancel_sync')).toEqual({ name: 'prod' }));
+    await waitFor(() => expect(within(nav).getByText('synced 3 minutes ago')).toBeTruthy());
+    expect(within(nav).queryByRole('button', { name: 'Cancel the sync of prod' })).toBeNull();
+    expect((within(nav).getByRole('button', { name: 'Sync prod' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(app.error).toBeNull();
+  });
+
+  it('clears the progress when a sync finishes', async () => {
+    backend.sources = [source({ name: 'prod', key_count: 2 })];
+    backend.holdSyncs = true;
+    backend.syncProgress = [{ pages: 1, keys: 1, bytes: 300 }];
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    await fireEvent.click(await within(nav).findByRole('button', { name: 'Sync prod' }));
+    await within(nav).findByText('syncing… page 1 · 1 key');
+    backend.finishSync('prod');
+    await waitFor(() => expect(within(nav).getByText('synced 3 minutes ago')).toBeTruthy());
+    expect(within(nav).queryByRole('button', { name: /^Cancel the sync/ })).toBeNull();
+    expect(backend.last('cancel_sync')).toBeUndefined();
   });
 
   it('disables revoke on a remote key without a revoke template, and says why', async () => {
@@ -259,4 +333,174 @@ describe('errors and empty states', () => {
     expect(document.activeElement).toBe(grid());
     expect(grid().getAttribute('aria-activedescendant')).toBe('key-row-0');
   });
+});
+
+describe('text from outside is inert', () => {
+  const RLO = 'invoice\u202Egnp.exe';
+  const LONG = `long-${'x'.repeat(4995)}`;
+  const hostile = [
+    '\x1b[31mRED ALERT\x1b[0m \x1b]0;pwned\x07',
+    'line1\nline2',
+    'carriage\rreturn',
+    RLO,
+    'a\u2066b\u2069c\u200E\u200F\u061C',
+    'Z\u0351\u0354a\u0308lgo',
+    '<img src=x onerror=alert(1)><script>alert(2)</script>',
+    LONG,
+    '',
+  ];
+  // The dangerous set of src/lib/inert.ts, written out again.
+  const DANGER = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+  /** No dangerous character in the page's text or attributes, and no element made from a name. */
+  function expectInert() {
+    expect(document.body.textContent).not.toMatch(DANGER);
+    const leaks: string[] = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      for (const attribute of element.attributes) {
+        // Raw on purpose: never shown, and tests select rows by it.
+        if (attribute.name === 'data-key-name') continue;
+        if (DANGER.test(attribute.value)) leaks.push(`<${element.tagName.toLowerCase()} ${attribute.name}>`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(document.querySelector('img, script')).toBeNull();
+  }
+
+  beforeEach(() => {
+    backend.keys = hostile.map((name, i) =>
+      record({
+        name,
+        id: name ? `id-${name}` : 'id-empty',
+        mask: i === 0 ? 'sk_\u202E…9f3a' : 'sk_live_…9f3a',
+        scopes: i === 0 ? ['read\x1b[8m', 'write\u202E'] : ['repo'],
+        tags: i === 0 ? ['ci\u2067'] : [],
+        env: i === 0 ? 'prod\r' : null,
+        owner: i === 0 ? 'mallory\u200F\x9b' : null,
+        revoke_reason: i === 0 ? 'leaked\x7f' : null,
+        details: i === 0 ? { 'region\x1b': 'eu\u202Ewest', nested: { label: '\u2066x\u2069' } } : {},
+      }),
+    );
+    backend.details[backend.keys[0].id] = {
+      notes: 'first line\nsecond \u202Eline',
+      history: [{ at: '2026-11-01T10:00:00Z', kind: 'rotated\x1b[2J', detail: 'by \u202Eadmin' }],
+    };
+    backend.sources = [
+      source({
+        name: 'evil',
+        key_count: 0,
+        synced_at: null,
+        stale: true,
+        last_error: { code: 'remote_server_error', message: 'source evil: \x1b]0;pwned\x07 boom \u202Eexe', hint: 'call\r\nsupport' },
+      }),
+    ];
+    backend.failing.get_settings = { code: 'keyring', message: 'settings \x1b[31mlost\u202E', hint: 'try\nagain' };
+  });
+
+  it('renders hostile names, scopes, masks and owners in the table as markers', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(hostile.length));
+    const text = grid().textContent!;
+    expect(text).toContain('\\x1b[31mRED ALERT\\x1b[0m \\x1b]0;pwned\\x07');
+    expect(text).toContain('line1\\nline2');
+    expect(text).toContain('carriage\\rreturn');
+    expect(text).toContain('invoice<U+202E>gnp.exe');
+    expect(text).toContain('a<U+2066>b<U+2069>c<U+200E><U+200F><U+061C>');
+    expect(text).toContain('Z\u0351\u0354a\u0308lgo');
+    expect(text).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>');
+    expect(text).toContain('sk_<U+202E>…9f3a');
+    expect(text).toContain('read\\x1b[8m');
+    expect(text).toContain('mallory<U+200F>\\x9b');
+    // A marker is a titled element; the cell's tooltip carries the inert name.
+    const marker = within(row(RLO)).getByText('<U+202E>');
+    expect(marker.getAttribute('title')).toBe('U+202E RIGHT-TO-LEFT OVERRIDE');
+    expect(row(RLO).querySelector('[role="gridcell"]')!.getAttribute('title')).toBe('invoice<U+202E>gnp.exe');
+    // The long name is cut in its cell, whole in its tooltip.
+    const long = row(LONG).querySelector('[role="gridcell"]')!;
+    expect(long.textContent!.length).toBeLessThan(300);
+    expect(long.textContent).toMatch(/…$/);
+    expect(long.getAttribute('title')).toBe(LONG);
+    expect(row('')).toBeTruthy();
+    expectInert();
+  });
+
+  it('renders every hostile key inert in the detail pane', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(hostile.length));
+    for (const name of hostile) {
+      await fireEvent.dblClick(row(name));
+      const pane = await screen.findByRole('complementary');
+      await waitFor(() => expect(pane.querySelector('h2')!.textContent).toBe(name === LONG ? `${LONG.slice(0, 200)}…` : inertName(name)));
+      expectInert();
+    }
+    // The key with everything hostile: fields, chips, details, history, notes, reason.
+    await fireEvent.dblClick(row(hostile[0]));
+    await waitFor(() => expect(screen.getByRole('complementary').textContent).toContain('rotated'));
+    const pane = screen.getByRole('complementary');
+    expect(pane.getAttribute('aria-label')).toBe('Details of \\x1b[31mRED ALERT\\x1b[0m \\x1b]0;pwned\\x07');
+    const text = pane.textContent!;
+    for (const shown of [
+      'sk_<U+202E>…9f3a',
+      'read\\x1b[8m',
+      'write<U+202E>',
+      'ci<U+2067>',
+      'prod\\r',
+      'mallory<U+200F>\\x9b',
+      'leaked\\x7f',
+      'region\\x1b',
+      'eu<U+202E>west',
+      '{"label":"<U+2066>x<U+2069>"}',
+      'rotated\\x1b[2J (by <U+202E>admin)',
+      'first line\\nsecond <U+202E>line',
+    ]) {
+      expect(text).toContain(shown);
+    }
+    expect(pane.querySelectorAll('.notes br')).toHaveLength(1);
+    expectInert();
+  });
+
+  it('renders a hostile error message and hint inert: the notice, the sidebar, the banner', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(hostile.length));
+    const notice = screen.getByRole('alert');
+    expect(notice.textContent).toContain('settings \\x1b[31mlost<U+202E>');
+    expect(notice.textContent).toContain('try\\nagain');
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    const state = within(nav).getByText(/^sync failed:/).closest('.state')!;
+    expect(state.textContent).toBe('sync failed: \\x1b]0;pwned\\x07 boom <U+202E>exe');
+    expect(state.getAttribute('title')).toBe('source evil: \\x1b]0;pwned\\x07 boom <U+202E>exe. call\\r\\nsupport');
+    expectInert();
+    await fireEvent.click(within(nav).getByRole('button', { name: /^evil/ }));
+    const banner = await screen.findByText(/could not be listed yet/);
+    expect(banner.closest('[role="status"]')!.textContent).toContain('\\x1b]0;pwned\\x07 boom <U+202E>exe');
+    expect(banner.closest('[role="status"]')!.textContent).toContain('call\\r\\nsupport');
+    expectInert();
+  });
+
+  it('echoes a hostile name inert in the revoke and delete confirmations', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(hostile.length));
+    await fireEvent.click(row(RLO));
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'Delete' });
+    const revoke = await screen.findByRole('dialog', { name: 'Revoke invoice<U+202E>gnp.exe?' });
+    expect(within(revoke).getByText('<U+202E>').getAttribute('title')).toBe('U+202E RIGHT-TO-LEFT OVERRIDE');
+    expectInert();
+    await fireEvent.keyDown(revoke, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await fireEvent.dblClick(row(hostile[0]));
+    const pane = await screen.findByRole('complementary');
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Delete' }));
+    await screen.findByRole('dialog', { name: 'Delete \\x1b[31mRED ALERT\\x1b[0m \\x1b]0;pwned\\x07?' });
+    expectInert();
+  });
+
+  /** What the CLI would print for a name (the long one aside). */
+  function inertName(name: string) {
+    return name
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/[\u0000-\u001f\u007f-\u009f]/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  }
 });

@@ -1,4 +1,4 @@
-// How dates read in the table: relative ("in 3 days", "5 min ago"), exact on hover.
+// How dates read in the table: relative ("in 3 days", "5 min ago"), exact on hover; and sizes.
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
@@ -27,4 +27,17 @@ export function exact(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
   return `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace('Z', ' UTC')}`;
+}
+
+/** A byte count the way a progress line shows it: 512 B, 1.2 kB, 3.4 MB. */
+export function byteSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

@@ -1,7 +1,8 @@
 // The only module that calls Tauri's `invoke`: every command the window uses is here,
 // typed with the bindings generated from Rust (src/lib/bindings, see tests/bindings.rs).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { CopyReceipt } from './bindings/CopyReceipt';
+import { DEFAULT_QUERY } from './bindings/defaults';
 import type { ErrorBody } from './bindings/ErrorBody';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { KeyDetail } from './bindings/KeyDetail';
@@ -15,6 +16,7 @@ import type { SecretInput } from './bindings/SecretInput';
 import type { Settings } from './bindings/Settings';
 import type { SourceInfo } from './bindings/SourceInfo';
 import type { SourceInput } from './bindings/SourceInput';
+import type { SyncProgress } from './bindings/SyncProgress';
 
 /** A failed command, with the code, message and hint the Rust side gave it. */
 export class IpcError extends Error {
@@ -54,15 +56,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-export const defaultQuery: ListQuery = {
-  source: 'local',
-  search: null,
-  status: null,
-  scope: null,
-  hide_inactive: false,
-  sort: 'name',
-  descending: false,
-};
+/** The window's first listing: Rust's default query, on the local vault. */
+export const defaultQuery: ListQuery = { ...DEFAULT_QUERY, source: 'local' };
 
 /** One window of a listing: metadata only, never a secret. */
 export const listKeys = (query: ListQuery, offset: number, limit: number) =>
@@ -83,7 +78,11 @@ export const copySecret = (key: KeyRef) => call<CopyReceipt>('copy_secret', { ke
 export const listSources = () => call<SourceInfo[]>('list_sources');
 export const addSource = (source: SourceInput) => call<SourceInfo>('add_source', { source });
 export const removeSource = (name: string) => call<null>('remove_source', { name });
-export const syncSource = (name: string) => call<SourceInfo>('sync_source', { name });
+/** Lists a source again; `onProgress` hears of each page as it arrives. */
+export const syncSource = (name: string, onProgress: (progress: SyncProgress) => void) =>
+  call<SourceInfo>('sync_source', { name, onProgress: new Channel<SyncProgress>(onProgress) });
+/** Stops a running sync: it fails with `cancelled` and the source keeps its last listing. */
+export const cancelSync = (name: string) => call<null>('cancel_sync', { name });
 export const setSourceToken = (name: string, token: SecretInput) =>
   call<null>('set_source_token', { name, token });
 export const getSettings = () => call<Settings>('get_settings');

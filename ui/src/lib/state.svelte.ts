@@ -1,32 +1,40 @@
 // The window's state: the sources, the current listing (loaded a page at a time as the
 // table scrolls), the selection, the settings, and the last error. Components read it;
 // only the actions here call ipc.ts.
+import type { ErrorBody } from './bindings/ErrorBody';
 import type { KeyDetail } from './bindings/KeyDetail';
 import type { KeyRecord } from './bindings/KeyRecord';
 import type { KeyRef } from './bindings/KeyRef';
 import type { ListQuery } from './bindings/ListQuery';
 import type { Settings } from './bindings/Settings';
 import type { SourceInfo } from './bindings/SourceInfo';
+import type { SyncProgress } from './bindings/SyncProgress';
+import { DEFAULT_SETTINGS } from './bindings/defaults';
 import * as ipc from './ipc';
 import { asIpcError, type IpcError } from './ipc';
 
 export const PAGE_SIZE = 200;
 export const LOCAL = 'local';
 
-export const defaultSettings: Settings = {
-  clipboard_clear_secs: 30,
-  reveal_secs: 10,
-  expiry_warning_days: 7,
-  theme: 'system',
-};
+export const defaultSettings: Settings = DEFAULT_SETTINGS;
 
 export function refOf(key: KeyRecord): KeyRef {
   return { source: key.source, id: key.id };
 }
 
+/** Why a source's last sync failed. A sync the user cancelled did not fail. */
+export function syncError(source: SourceInfo | undefined): ErrorBody | null {
+  const error = source?.last_error;
+  return error && error.code !== 'cancelled' ? error : null;
+}
+
+/** A sync under way: the progress reported so far, and whether a cancel was asked for. */
+export type SyncRun = { progress: SyncProgress | null; cancelling: boolean };
+
 export class AppModel {
   sources: SourceInfo[] = $state.raw([]);
-  syncing: Record<string, boolean> = $state({});
+  /** The sources syncing now. */
+  syncing: Record<string, SyncRun> = $state.raw({});
   settings: Settings = $state.raw({ ...defaultSettings });
   query: ListQuery = $state.raw({ ...ipc.defaultQuery });
   /** Loaded pages of the current listing, by page number. */
@@ -85,7 +93,9 @@ export class AppModel {
   }
 
   fail(error: unknown) {
-    this.error = asIpcError(error);
+    const failure = asIpcError(error);
+    // The user cancelled (a sync, a native confirmation): nothing went wrong.
+    if (failure.code !== 'cancelled') this.error = failure;
   }
 
   async start() {
@@ -138,7 +148,7 @@ export class AppModel {
       if (['vault_too_new', 'not_a_vault', 'database', 'io'].includes(failure.code)) {
         this.fatal = failure;
       } else {
-        this.error = failure;
+        this.fail(failure);
       }
       this.pages = {};
       this.matching = 0;
@@ -199,20 +209,47 @@ export class AppModel {
     }
   }
 
-  /** Syncs a source. A failure is kept on the source (the sidebar and the banner show it
-   *  with its hint); only a failure to even try is reported as an error here. */
+  /** Syncs a source, with its progress in `syncing`. A failure is kept on the source (the
+   *  sidebar and the banner show it with its hint); only a failure to even try is reported as
+   *  an error here, and a cancelled sync not at all. */
   async sync(name: string) {
-    this.syncing = { ...this.syncing, [name]: true };
+    if (this.syncing[name]) return;
+    this.#setRun(name, { progress: null, cancelling: false });
     try {
-      await ipc.syncSource(name);
+      await ipc.syncSource(name, (progress) => {
+        // A message that arrives after the sync ended is dropped.
+        const run = this.syncing[name];
+        if (run) this.#setRun(name, { ...run, progress });
+      });
     } catch (error) {
       const failure = asIpcError(error);
-      if (!failure.code.startsWith('remote_')) this.error = failure;
+      if (!failure.code.startsWith('remote_')) this.fail(failure);
     } finally {
-      this.syncing = { ...this.syncing, [name]: false };
+      this.#setRun(name, null);
       await this.refreshSources();
       if (this.source === name) await this.reload();
     }
+  }
+
+  /** Asks a running sync to stop; it then ends as `cancelled`. */
+  async cancelSync(name: string) {
+    const run = this.syncing[name];
+    if (!run || run.cancelling) return;
+    this.#setRun(name, { ...run, cancelling: true });
+    try {
+      await ipc.cancelSync(name);
+    } catch (error) {
+      this.fail(error);
+      const current = this.syncing[name];
+      if (current) this.#setRun(name, { ...current, cancelling: false });
+    }
+  }
+
+  #setRun(name: string, run: SyncRun | null) {
+    const next = { ...this.syncing };
+    if (run) next[name] = run;
+    else delete next[name];
+    this.syncing = next;
   }
 
   async saveSettings(settings: Settings) {

@@ -1,12 +1,14 @@
 // An in-memory keydeck behind mocked IPC: the commands of src/lib/ipc.ts, answered the way
 // the Rust side answers them, with every call recorded.
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { DEFAULT_SETTINGS } from '../lib/bindings/defaults';
 import type { KeyDetail } from '../lib/bindings/KeyDetail';
 import type { KeyPage } from '../lib/bindings/KeyPage';
 import type { KeyRecord } from '../lib/bindings/KeyRecord';
 import type { ListQuery } from '../lib/bindings/ListQuery';
 import type { Settings } from '../lib/bindings/Settings';
 import type { SourceInfo } from '../lib/bindings/SourceInfo';
+import type { SyncProgress } from '../lib/bindings/SyncProgress';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 
@@ -47,6 +49,13 @@ export interface Backend {
   secrets: Record<string, string>;
   /** Commands that fail with this error body. */
   failing: Record<string, { code: string; message: string; hint: string | null }>;
+  /** What key_detail adds to a key, by id (notes, history…). */
+  details: Record<string, Partial<KeyDetail>>;
+  /** The progress a sync reports, one message per page, before it ends. */
+  syncProgress: Omit<SyncProgress, 'source'>[];
+  /** Syncs keep running until `finishSync` or `cancel_sync` ends them. */
+  holdSyncs: boolean;
+  finishSync(name: string): void;
   last(cmd: string): Record<string, unknown> | undefined;
   /** The last listing asked for (not the expiring-keys count the window also asks for). */
   lastListing(): Record<string, unknown> | undefined;
@@ -71,9 +80,15 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
     calls: [],
     keys: [...sampleKeys],
     sources: [],
-    settings: { clipboard_clear_secs: 30, reveal_secs: 10, expiry_warning_days: 7, theme: 'system' },
+    settings: { ...DEFAULT_SETTINGS },
     secrets: { 'id-stripe-live': 'sk_live_51HqLyjWDarjtT1zdp7dc9f3a' },
     failing: {},
+    details: {},
+    syncProgress: [],
+    holdSyncs: false,
+    finishSync(name) {
+      running.get(name)?.finish();
+    },
     last(cmd) {
       return [...this.calls].reverse().find((c) => c.cmd === cmd)?.args;
     },
@@ -84,11 +99,44 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
   };
   const generatedKey = (i: number) =>
     record({ id: `gen-${i}`, name: `service-${String(i).padStart(6, '0')}`, mask: `kd_…${String(i).padStart(4, '0').slice(-4)}` });
+  /** The syncs held running, by source. */
+  const running = new Map<string, { finish: () => void; cancel: () => void }>();
   // Answers cross IPC as JSON: never hand the window the backend's own objects.
-  mockIPC((cmd, payload) => {
-    const answer = respond(cmd, (payload ?? {}) as Record<string, unknown>);
+  mockIPC(async (cmd, payload) => {
+    const answer = await respond(cmd, (payload ?? {}) as Record<string, unknown>);
     return answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
   });
+  /** Sends to a channel the way Rust does: by the callback id the argument serialized to
+   *  (`__CHANNEL__:<id>`), each message with its index, then an end marker. */
+  function channel(serialized: unknown) {
+    const id = Number(String(serialized).replace('__CHANNEL__:', ''));
+    const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } })
+      .__TAURI_INTERNALS__;
+    let index = 0;
+    return {
+      send: (message: unknown) => internals.runCallback(id, { index: index++, message: JSON.parse(JSON.stringify(message)) }),
+      end: () => internals.runCallback(id, { index, end: true }),
+    };
+  }
+  async function sync(args: Record<string, unknown>): Promise<SourceInfo | undefined> {
+    const name = args.name as string;
+    const progress = channel(JSON.parse(JSON.stringify(args.onProgress)));
+    for (const page of backend.syncProgress) progress.send({ source: name, ...page } satisfies SyncProgress);
+    try {
+      if (backend.holdSyncs) {
+        await new Promise<void>((resolve, reject) =>
+          running.set(name, {
+            finish: resolve,
+            cancel: () => reject({ code: 'cancelled', message: `the sync of ${name} was cancelled`, hint: null }),
+          }),
+        );
+      }
+    } finally {
+      running.delete(name);
+      progress.end();
+    }
+    return backend.sources.find((s) => s.name === name);
+  }
   function respond(cmd: string, args: Record<string, unknown>): unknown {
     backend.calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     if (backend.failing[cmd]) throw backend.failing[cmd];
@@ -122,7 +170,12 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         const ref = args.key as { source: string; id: string };
         const key = backend.keys.find((k) => k.id === ref.id && k.source === ref.source);
         if (!key) throw { code: 'not_found', message: `no key matches \`${ref.id}\``, hint: null };
-        return { ...key, notes: null, history: [{ at: key.created_at ?? '2026-11-01T10:00:00Z', kind: 'created', detail: null }] } satisfies KeyDetail;
+        return {
+          ...key,
+          notes: null,
+          history: [{ at: key.created_at ?? '2026-11-01T10:00:00Z', kind: 'created', detail: null }],
+          ...backend.details[key.id],
+        } satisfies KeyDetail;
       }
       case 'reveal_secret':
         return backend.secrets[(args.key as { id: string }).id];
@@ -145,7 +198,10 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       case 'set_source_token':
         return null;
       case 'sync_source':
-        return backend.sources.find((s) => s.name === args.name);
+        return sync(args);
+      case 'cancel_sync':
+        running.get(args.name as string)?.cancel();
+        return null;
       default:
         throw { code: 'ipc', message: `unexpected command ${cmd}`, hint: null };
     }

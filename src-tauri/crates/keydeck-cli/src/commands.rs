@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use keydeck_core::exchange::{self, Format};
 use keydeck_core::model::{Access, LOCAL_SOURCE};
+use keydeck_core::text::inert;
 use keydeck_core::vault::{KeyringHealth, OnDuplicate};
 use keydeck_core::{Error, KeyUpdate, ListQuery, NewKey, Result, Secret, Vault};
 use zeroize::Zeroizing;
@@ -33,12 +34,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Some(home) => home,
         None => keydeck_core::default_home()?,
     };
-    let client = Client::new(ClientConfig {
+    let settings = keydeck_core::Settings::load(&home)?;
+    let client = Client::new(settings.client_config(ClientConfig {
         request_timeout: std::time::Duration::from_secs(cli.timeout.max(1)),
         connect_timeout: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
         ..ClientConfig::default()
-    })?;
-    let settings = keydeck_core::Settings::load(&home)?;
+    }))?;
     let vault = Vault::open(&home)
         .await?
         .with_expiring_window(settings.expiring_window());
@@ -97,11 +98,16 @@ async fn dispatch(
             if json {
                 output::json(&record);
             } else {
-                println!("added {} {} ({})", record.name, record.mask, record.id);
+                println!(
+                    "added {} {} ({})",
+                    inert(&record.name),
+                    inert(&record.mask),
+                    record.id
+                );
                 if generate {
                     println!(
                         "the generated secret is in the keyring: `keydeck copy {}` copies it",
-                        record.name
+                        record.id
                     );
                 }
             }
@@ -173,7 +179,7 @@ async fn dispatch(
             } else {
                 println!(
                     "copied the secret of {} to the clipboard; {when}",
-                    record.name
+                    inert(&record.name)
                 );
             }
         }
@@ -218,11 +224,15 @@ async fn dispatch(
                     match outcome {
                         RemoteRevoke::Revoked { .. } => println!(
                             "revoked {} ({}) on source {}: it is now listed as revoked",
-                            record.name, record.id, record.source
+                            inert(&record.name),
+                            inert(&record.id),
+                            record.source
                         ),
                         RemoteRevoke::Gone { .. } => println!(
                             "revoked {} ({}) on source {}: it is no longer listed",
-                            record.name, record.id, record.source
+                            inert(&record.name),
+                            inert(&record.id),
+                            record.source
                         ),
                     }
                 }
@@ -275,6 +285,7 @@ async fn dispatch(
         Command::Export {
             format,
             include_secrets,
+            output,
         } => {
             if include_secrets {
                 eprintln!(
@@ -282,16 +293,21 @@ async fn dispatch(
                      history, shared folders and backups, and delete it when done"
                 );
             }
+            let mut out: Box<dyn Write> = match &output {
+                Some(path) => Box::new(std::io::BufWriter::new(keydeck_core::vault::private_file(
+                    path,
+                )?)),
+                None => Box::new(std::io::stdout().lock()),
+            };
             let items = vault.export(include_secrets).await?;
-            let mut stdout = std::io::stdout().lock();
             if format == "csv" {
-                exchange::write_csv(&items, include_secrets, &mut stdout)?;
+                exchange::write_csv(&items, include_secrets, &mut out)?;
             } else {
-                serde_json::to_writer_pretty(&mut stdout, &items)
+                serde_json::to_writer_pretty(&mut out, &items)
                     .map_err(|e| Error::Io(e.to_string()))?;
-                writeln!(stdout)?;
+                writeln!(out)?;
             }
-            stdout.flush()?;
+            out.flush()?;
         }
         Command::Backup { file } => {
             let bytes = vault.backup(&file).await?;
@@ -331,7 +347,7 @@ fn print_record(verb: &str, record: &keydeck_core::KeyRecord, json: bool) {
     if json {
         output::json(record);
     } else {
-        println!("{verb} {} ({})", record.name, record.id);
+        println!("{verb} {} ({})", inert(&record.name), inert(&record.id));
     }
 }
 

@@ -148,9 +148,12 @@ pub enum Command {
     Export {
         #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
         format: String,
-        /// Include plaintext secrets (printed with a warning).
+        /// Include plaintext secrets (with a warning).
         #[arg(long)]
         include_secrets: bool,
+        /// Write to FILE (created readable by you only; never overwritten) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Copy the database to FILE (secrets stay in the keyring).
     Backup { file: PathBuf },
@@ -278,6 +281,8 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn main() -> ExitCode {
+    // Secrets live in this process's memory: no core dumps, no ptrace attach.
+    keydeck_core::process::harden();
     let cli = Cli::parse();
     let json = cli.json;
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -304,6 +309,8 @@ pub fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::Usage => 2,
         ErrorCode::NotFound | ErrorCode::SourceNotFound => 3,
         ErrorCode::KeyringLocked | ErrorCode::KeyringUnavailable => 4,
+        // As a shell reports a command stopped by Ctrl+C.
+        ErrorCode::Cancelled => 130,
         code if code.is_remote() => 5,
         _ => 1,
     })

@@ -1,31 +1,47 @@
 //! How results look: tables and lines for people, JSON for scripts.
 
 use keydeck_core::error::ErrorBody;
+use keydeck_core::text::{inert, inert_cut, marker};
 use keydeck_core::vault::{DoctorReport, ImportPlan, KeyringHealth};
 use keydeck_core::{Error, KeyDetail, KeyRecord};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => println!("{}", terminal_safe_json(&text)),
         Err(err) => eprintln!("error: cannot write JSON: {err}"),
     }
+}
+
+/// JSON escapes C0 controls but may carry DEL, C1 controls and bidi controls raw, which a
+/// terminal would act on when the output is only looked at. They can only stand inside
+/// strings, where `\uXXXX` is the same value: every JSON reader sees the same data.
+pub fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| marker(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match marker(c) {
+            // Newlines and tabs here are serde_json's own layout, outside any string.
+            Some(_) if c != '\n' && c != '\t' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 pub fn error(err: &Error, json: bool) {
     let body = ErrorBody::from(err);
     if json {
-        eprintln!("{}", serde_json::json!({ "error": body }));
+        let text = serde_json::json!({ "error": body }).to_string();
+        eprintln!("{}", terminal_safe_json(&text));
     } else {
-        eprintln!("error: {}", one_line(&body.message));
+        eprintln!("error: {}", inert(&body.message));
         if let Some(hint) = body.hint {
-            eprintln!("hint: {hint}");
+            eprintln!("hint: {}", inert(&hint));
         }
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn time(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -39,16 +55,17 @@ pub fn table(records: &[KeyRecord]) {
         println!("or import a .env file with `keydeck import FILE`.");
         return;
     }
+    // One line per key, whatever the names hold: every cell inert, cut at its width.
     let rows: Vec<[String; 6]> = records
         .iter()
         .map(|r| {
             [
-                r.name.clone(),
-                r.mask.clone(),
+                inert_cut(&r.name, CELL),
+                inert_cut(&r.mask, CELL),
                 r.status.as_str().to_string(),
-                r.scopes.join(","),
+                inert_cut(&r.scopes.join(","), CELL),
                 time(&r.expires_at),
-                r.id.clone(),
+                inert_cut(&r.id, CELL),
             ]
         })
         .collect();
@@ -56,21 +73,21 @@ pub fn table(records: &[KeyRecord]) {
     let mut widths = header.clone().map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count()).min(48);
+            *w = (*w).max(cell.chars().count());
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
         let line: Vec<String> = row
             .iter()
             .zip(widths)
-            .map(|(cell, w)| {
-                let cell: String = cell.chars().take(w).collect();
-                format!("{cell:<w$}")
-            })
+            .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
         println!("{}", line.join("  ").trim_end());
     }
 }
+
+/// The widest a table cell gets, in characters.
+const CELL: usize = 48;
 
 pub fn detail(d: &KeyDetail) {
     let r = &d.record;
@@ -94,7 +111,7 @@ pub fn detail(d: &KeyDetail) {
     ];
     for (label, value) in lines {
         if !value.is_empty() && value != "-" {
-            println!("{label:>10}: {value}");
+            println!("{label:>10}: {}", inert(&value));
         }
     }
     for (field, value) in &r.details {
@@ -102,7 +119,7 @@ pub fn detail(d: &KeyDetail) {
             serde_json::Value::String(text) => text.clone(),
             other => other.to_string(),
         };
-        println!("{field:>10}: {value}");
+        println!("{:>10}: {}", inert(field), inert_cut(&value, 2000));
     }
     if d.history.is_empty() {
         return;
@@ -112,7 +129,7 @@ pub fn detail(d: &KeyDetail) {
         let detail = event
             .detail
             .as_deref()
-            .map(|d| format!(" ({d})"))
+            .map(|d| format!(" ({})", inert(d)))
             .unwrap_or_default();
         println!(
             "{:>10}  {} {}{detail}",
@@ -135,13 +152,22 @@ pub fn import_plan(plan: &ImportPlan) {
         plan.skipped.len()
     );
     for key in &plan.added {
+        let name = inert(&key.name);
         match &key.renamed_from {
-            Some(from) => println!("  + {} (line {}, renamed from {from})", key.name, key.line),
-            None => println!("  + {} (line {})", key.name, key.line),
+            Some(from) => println!(
+                "  + {name} (line {}, renamed from {})",
+                key.line,
+                inert(from)
+            ),
+            None => println!("  + {name} (line {})", key.line),
         }
     }
     for key in &plan.skipped {
-        println!("  = {} (line {}, already exists)", key.name, key.line);
+        println!(
+            "  = {} (line {}, already exists)",
+            inert(&key.name),
+            key.line
+        );
     }
 }
 
@@ -162,18 +188,31 @@ pub fn doctor(report: &DoctorReport) {
         KeyringHealth::Unavailable { message } => format!("unavailable: {message}"),
         KeyringHealth::Error { message } => format!("error: {message}"),
     };
-    println!("keyring:   {keyring}");
-    for id in &report.missing_secrets {
-        println!("problem:   key {id} has no secret in the keyring; set one with `keydeck rotate {id}` or remove it");
+    println!("keyring:   {}", inert(&keyring));
+    println!(
+        "           items are user {}/<item>, service keydeck",
+        report.vault_id
+    );
+    for item in &report.missing_secrets {
+        println!(
+            "problem:   {} has no secret in the keyring; set one (`keydeck rotate`, `keydeck source set-token`) or remove it",
+            inert(item)
+        );
     }
-    for id in &report.revoked_with_secret {
-        println!("problem:   revoked key {id} still has a secret in the keyring (`doctor --repair` deletes it)");
+    for item in &report.revoked_with_secret {
+        println!(
+            "problem:   revoked key {} still has a secret in the keyring (`doctor --repair` deletes it)",
+            inert(item)
+        );
     }
-    for id in &report.orphan_secrets {
-        println!("problem:   orphan secret {id}: no key row (an interrupted add, import or delete; `doctor --repair` deletes it)");
+    for item in &report.orphan_secrets {
+        println!(
+            "problem:   orphan secret {}: nothing refers to it (an interrupted add, import, rotate or delete; `doctor --repair` deletes it)",
+            inert(item)
+        );
     }
     for line in &report.repaired {
-        println!("repaired:  {line}");
+        println!("repaired:  {}", inert(line));
     }
     println!(
         "{}",

@@ -1,22 +1,32 @@
 //! `keydeck serve`: the local vault on 127.0.0.1 as one of the five dialects. The dialect
 //! modules in keydeck-core decide every answer; this is only the HTTP server around them.
 
+use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{Request, StatusCode};
-use axum::response::Response;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use keydeck_core::model::LOCAL_SOURCE;
 use keydeck_core::remote::{
     decode_component, DialectId, ListParams, ServeContext, ServeRequest, ServeResponse, ServedKey,
 };
+use keydeck_core::text::inert;
 use keydeck_core::{Error, KeyStatus, ListQuery, Result, Secret, SortField, Vault};
 use zeroize::Zeroizing;
 
 /// How long a snapshot may serve: statuses such as `expiring` move with the clock.
-const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const SNAPSHOT_TTL: Duration = Duration::from_secs(5);
+/// A client gets this long to send a request's headers (also while a kept-alive connection
+/// waits for its next request): a slow-loris client is cut off, not waited for.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a connection lives, requests and all.
+pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
+/// Connections served at once; more wait to be accepted until one ends.
+pub const MAX_CONNECTIONS: usize = 256;
 
 struct Snapshot {
     version: (i64, i64, i64, i64),
@@ -44,6 +54,17 @@ struct Server {
     allow_revoke: bool,
 }
 
+/// A token file `serve` made itself, deleted when it stops.
+struct OwnTokenFile(Option<PathBuf>);
+
+impl Drop for OwnTokenFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 pub async fn run(vault: &Vault, options: Options) -> Result<()> {
     if options.dialect == DialectId::D004 && options.user_id.is_none() {
         return Err(Error::Usage(
@@ -51,6 +72,7 @@ pub async fn run(vault: &Vault, options: Options) -> Result<()> {
         ));
     }
     let (token, token_path) = token(&options)?;
+    let _own_token = OwnTokenFile(options.token_file.is_none().then(|| token_path.clone()));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
         .await
         .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
@@ -78,11 +100,36 @@ pub async fn run(vault: &Vault, options: Options) -> Result<()> {
         user_id: options.user_id,
         allow_revoke: options.allow_revoke,
     });
-    let app = axum::Router::new().fallback(handle).with_state(server);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| Error::Io(format!("the server stopped: {e}")))
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        // Wait for a free slot first: over the limit, connections queue in the backlog.
+        let slot = tokio::select! {
+            () = &mut stop => return Ok(()),
+            slot = Arc::clone(&slots).acquire_owned() => slot.expect("the semaphore stays open"),
+        };
+        let stream = tokio::select! {
+            () = &mut stop => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue, // a connection that failed while being accepted
+            },
+        };
+        let server = Arc::clone(&server);
+        tokio::spawn(async move {
+            let _slot = slot;
+            let service = hyper::service::service_fn(move |request| {
+                let server = Arc::clone(&server);
+                async move { Ok::<_, Infallible>(handle(&server, request).await) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, connection).await;
+        });
+    }
 }
 
 /// The token from --token-file, or a new one written (owner-only) into the data dir.
@@ -135,7 +182,7 @@ async fn shutdown() {
     let _ = interrupt.await;
 }
 
-async fn handle(State(server): State<Arc<Server>>, request: Request<Body>) -> Response {
+async fn handle(server: &Server, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, _) = request.into_parts();
     let request = ServeRequest {
         method: parts.method.to_string(),
@@ -154,10 +201,11 @@ async fn handle(State(server): State<Arc<Server>>, request: Request<Body>) -> Re
     let answer = match server.answer(&request).await {
         Ok(answer) => answer,
         Err(err) => {
-            // The vault failed (keyring locked…): a plain 500, without details.
+            // The vault failed (keyring locked…): said in the dialect's own envelope; the
+            // details go to this terminal only.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "error: {err}");
-            ServeResponse::json(500, &serde_json::json!({"message": "internal error"}))
+            let _ = writeln!(std::io::stderr(), "error: {}", inert(&err.to_string()));
+            server.dialect.dialect().server_error(&server.context())
         }
     };
     let mut response = Response::builder()
@@ -166,18 +214,19 @@ async fn handle(State(server): State<Arc<Server>>, request: Request<Body>) -> Re
         response = response.header(name, value);
     }
     response
-        .body(Body::from(answer.body))
+        .body(Full::new(Bytes::from(answer.body)))
         .expect("a valid response")
 }
 
 impl Server {
     async fn answer(&self, request: &ServeRequest) -> Result<ServeResponse> {
         let dialect = self.dialect.dialect();
+        // Nothing of the vault or the keyring is read for a request without the token.
+        if !dialect.accepts(&request.headers, &self.token) {
+            return Ok(dialect.serve(request, &self.context(), &[]));
+        }
         if self.allow_revoke && request.method == "DELETE" {
             if let Some(id) = self.revoke_target(&request.path) {
-                if !dialect.accepts(&request.headers, &self.token) {
-                    return Ok(dialect.serve(request, &self.context(), &[]));
-                }
                 return Ok(
                     match self
                         .vault

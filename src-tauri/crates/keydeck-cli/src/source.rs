@@ -5,8 +5,12 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use keydeck_core::error::ErrorBody;
-use keydeck_core::remote::Client;
-use keydeck_core::vault::{SourceInfo, SourceSpec};
+use std::io::IsTerminal;
+
+use keydeck_core::remote::client::OnProgress;
+use keydeck_core::remote::{CancellationToken, Client, SyncProgress, SyncWatch};
+use keydeck_core::text::{inert, inert_cut};
+use keydeck_core::vault::{SourceInfo, SourceSpec, SyncReport};
 use keydeck_core::{KeyRecord, ListQuery, Result, Vault};
 use serde::Serialize;
 
@@ -74,13 +78,17 @@ pub async fn run(
                     info.name, info.dialect, info.url
                 );
                 if let Some(found) = &detection {
-                    println!("detected dialect {}: {}", found.dialect, found.reason);
+                    println!(
+                        "detected dialect {}: {}",
+                        found.dialect,
+                        inert(&found.reason)
+                    );
                 }
             }
             let synced = if no_sync {
                 None
             } else {
-                Some(vault.sync_source(&name, client).await)
+                Some(sync(vault, client, &name).await)
             };
             if json {
                 output::json(&serde_json::json!({
@@ -116,7 +124,7 @@ pub async fn run(
             let mut failed = None;
             let mut reports = Vec::new();
             for name in names {
-                match vault.sync_source(&name, client).await {
+                match sync(vault, client, &name).await {
                     Ok(report) => {
                         if !json {
                             println!("synced {}: {} keys", report.source, report.keys);
@@ -175,7 +183,7 @@ pub async fn list(
     json: bool,
 ) -> Result<ExitCode> {
     vault.source(name).await?;
-    let error = vault.sync_source(name, client).await.err();
+    let error = sync(vault, client, name).await.err();
     let info = vault.source(name).await?;
     let keys = vault.list(query).await?;
     if json {
@@ -202,6 +210,35 @@ pub async fn list(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Syncs a source with Ctrl+C as its Cancel, and a progress line on a terminal.
+async fn sync(vault: &Vault, client: &Client, name: &str) -> Result<SyncReport> {
+    let on_terminal = std::io::stderr().is_terminal();
+    let watch = SyncWatch {
+        cancel: CancellationToken::new(),
+        progress: on_terminal.then(|| {
+            Box::new(|p: &SyncProgress| {
+                // Source names are letters, digits and `-_.`: nothing to make inert.
+                eprint!(
+                    "\r\x1b[2Ksyncing {}: page {}, {} keys",
+                    p.source, p.pages, p.keys
+                )
+            }) as OnProgress
+        }),
+    };
+    let cancel = watch.cancel.clone();
+    let interrupt = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+    let outcome = vault.sync_source_watched(name, client, &watch).await;
+    interrupt.abort();
+    if on_terminal {
+        eprint!("\r\x1b[2K");
+    }
+    outcome
 }
 
 fn ago(at: chrono::DateTime<Utc>) -> String {
@@ -235,8 +272,8 @@ fn table(sources: &[SourceInfo]) {
             s.name,
             s.dialect.as_str(),
             s.key_count,
-            state,
-            s.url
+            inert_cut(&state, 24),
+            inert(&s.url)
         );
     }
 }

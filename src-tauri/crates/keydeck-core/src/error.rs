@@ -46,6 +46,16 @@ pub enum Error {
     Clipboard(String),
     #[error("{}", .0.describe())]
     Remote(Box<RemoteError>),
+    /// The user stopped it (a sync's Cancel, Ctrl+C) or declined a confirmation.
+    #[error("{0}")]
+    Cancelled(String),
+    /// Too many reveals and copies from the window in a short time.
+    #[error("too many reveals and copies in a short time ({count} in the last {window_secs} s); try again in {wait_secs} s")]
+    RateLimited {
+        count: usize,
+        window_secs: u64,
+        wait_secs: u64,
+    },
 }
 
 /// The stable, machine-readable side of [`Error`]: what the UI and `--json` output switch on.
@@ -67,6 +77,8 @@ pub enum ErrorCode {
     Database,
     Io,
     Clipboard,
+    Cancelled,
+    RateLimited,
     RemoteUnauthorized,
     RemoteForbidden,
     RemoteNotFound,
@@ -141,6 +153,8 @@ impl Error {
             Error::Database(_) => ErrorCode::Database,
             Error::Io(_) => ErrorCode::Io,
             Error::Clipboard(_) => ErrorCode::Clipboard,
+            Error::Cancelled(_) => ErrorCode::Cancelled,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Remote(remote) => match remote.kind {
                 RemoteErrorKind::Unauthorized => ErrorCode::RemoteUnauthorized,
                 RemoteErrorKind::Forbidden => ErrorCode::RemoteForbidden,
@@ -198,7 +212,12 @@ impl Error {
             Error::Clipboard(_) => {
                 "keydeck needs a graphical session (X11 or Wayland) to copy; use `keydeck reveal` to print the secret instead"
             }
-            Error::Io(_) | Error::InvalidInput(_) | Error::Usage(_) => return None,
+            Error::RateLimited { .. } => {
+                "keydeck limits how fast the window reveals secrets, so a script in the page cannot read them all at once"
+            }
+            Error::Io(_) | Error::InvalidInput(_) | Error::Usage(_) | Error::Cancelled(_) => {
+                return None
+            }
         };
         Some(hint.to_string())
     }

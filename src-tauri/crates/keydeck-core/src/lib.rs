@@ -6,10 +6,13 @@ pub mod error;
 pub mod exchange;
 pub mod mask;
 pub mod model;
+pub mod process;
+pub mod rate_limit;
 pub mod remote;
 pub mod secret;
 pub mod secret_store;
 pub mod settings;
+pub mod text;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};

@@ -32,6 +32,11 @@ pub struct Settings {
     /// Days before its expiry that a key counts as `expiring`.
     pub expiry_warning_days: u32,
     pub theme: Theme,
+    /// One sync's budget: its whole time, the bytes of all its pages, and its keys. A
+    /// listing over budget stops with `remote_too_large` and the cached listing stays.
+    pub sync_timeout_secs: u32,
+    pub sync_max_mib: u32,
+    pub sync_max_keys: u32,
 }
 
 impl Default for Settings {
@@ -41,6 +46,9 @@ impl Default for Settings {
             reveal_secs: 10,
             expiry_warning_days: 7,
             theme: Theme::System,
+            sync_timeout_secs: 300,
+            sync_max_mib: 256,
+            sync_max_keys: 100_000,
         }
     }
 }
@@ -71,7 +79,11 @@ impl Settings {
         let path = home.join(FILE);
         let temp = home.join(format!("{FILE}.tmp"));
         let text = serde_json::to_vec_pretty(self).expect("settings serialize");
-        std::fs::write(&temp, text)
+        // A temporary file a crash left behind is ours to replace.
+        let _ = std::fs::remove_file(&temp);
+        let mut file = crate::vault::private_file(&temp)?;
+        std::io::Write::write_all(&mut file, &text)
+            .and_then(|()| file.sync_all())
             .and_then(|()| std::fs::rename(&temp, &path))
             .map_err(|e| Error::Io(format!("cannot save {}: {e}", path.display())))
     }
@@ -92,11 +104,33 @@ impl Settings {
         check(
             (1..=365).contains(&self.expiry_warning_days),
             "the expiry warning window is 1 to 365 days",
+        )?;
+        check(
+            (5..=3600).contains(&self.sync_timeout_secs),
+            "a sync's time budget (sync_timeout_secs) is 5 to 3600 seconds",
+        )?;
+        check(
+            (1..=4096).contains(&self.sync_max_mib),
+            "a sync's size budget (sync_max_mib) is 1 to 4096 MiB",
+        )?;
+        check(
+            (1..=1_000_000).contains(&self.sync_max_keys),
+            "a sync's key budget (sync_max_keys) is 1 to 1,000,000 keys",
         )
     }
 
     pub fn expiring_window(&self) -> chrono::Duration {
         chrono::Duration::days(i64::from(self.expiry_warning_days))
+    }
+
+    /// `base` with this user's sync budget.
+    pub fn client_config(&self, base: crate::remote::ClientConfig) -> crate::remote::ClientConfig {
+        crate::remote::ClientConfig {
+            sync_timeout: std::time::Duration::from_secs(self.sync_timeout_secs.into()),
+            max_sync_bytes: u64::from(self.sync_max_mib) * 1024 * 1024,
+            max_sync_keys: self.sync_max_keys as usize,
+            ..base
+        }
     }
 }
 
@@ -113,6 +147,8 @@ mod tests {
             reveal_secs: 5,
             expiry_warning_days: 30,
             theme: Theme::Dark,
+            sync_max_keys: 5,
+            ..Settings::default()
         };
         mine.save(dir.path()).unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), mine);

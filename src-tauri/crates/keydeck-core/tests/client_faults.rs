@@ -42,7 +42,14 @@ async fn list_with(
         auth: &auth,
         credential: &credential,
     };
-    client.list(&endpoint, dialect.dialect(), Some("u1")).await
+    client
+        .list(
+            &endpoint,
+            dialect.dialect(),
+            Some("u1"),
+            &Default::default(),
+        )
+        .await
 }
 
 async fn list(server: &MockServer, dialect: DialectId) -> Result<Vec<RemoteKey>, Error> {
@@ -677,7 +684,12 @@ async fn custom_auth_header_and_scheme_are_sent() {
         credential: &credential,
     };
     client
-        .list(&endpoint, DialectId::D001.dialect(), None)
+        .list(
+            &endpoint,
+            DialectId::D001.dialect(),
+            None,
+            &Default::default(),
+        )
         .await
         .unwrap();
 }

@@ -2,6 +2,8 @@
 //! Secret Service and X11 clipboard, a `keydeck serve` peer, canary secrets. Tests run
 //! inside scripts/session.sh, which provides the display, D-Bus and gnome-keyring.
 
+pub mod http;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};

@@ -14,4 +14,9 @@ reveal_secs: number,
 /**
  * Days before its expiry that a key counts as `expiring`.
  */
-expiry_warning_days: number, theme: Theme, };
+expiry_warning_days: number, theme: Theme, 
+/**
+ * One sync's budget: its whole time, the bytes of all its pages, and its keys. A
+ * listing over budget stops with `remote_too_large` and the cached listing stays.
+ */
+sync_timeout_secs: number, sync_max_mib: number, sync_max_keys: number, };

@@ -8,9 +8,13 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RETRY_AFTER};
 pub use reqwest::Method;
 use reqwest::{redirect, StatusCode};
+use serde::{Deserialize, Serialize};
+pub use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 use url::Url;
 use zeroize::Zeroizing;
 
+use super::error::Redactor;
 use super::{AuthStyle, Dialect, DialectId, ListParams, RemoteError, RemoteErrorKind, RemoteKey};
 use crate::Secret;
 
@@ -27,6 +31,10 @@ pub struct ClientConfig {
     /// The longest `Retry-After` keydeck waits; a longer one fails and is shown to the user.
     pub retry_after_cap: Duration,
     pub max_pages: usize,
+    /// One sync's whole budget: time, bytes over all pages, keys over all pages.
+    pub sync_timeout: Duration,
+    pub max_sync_bytes: u64,
+    pub max_sync_keys: usize,
 }
 
 impl Default for ClientConfig {
@@ -40,6 +48,38 @@ impl Default for ClientConfig {
             backoff_cap: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
             max_pages: 10_000,
+            sync_timeout: Duration::from_secs(300),
+            max_sync_bytes: 256 * 1024 * 1024,
+            max_sync_keys: 100_000,
+        }
+    }
+}
+
+/// How far a sync has got, for a progress line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub source: String,
+    pub pages: u32,
+    pub keys: u32,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// Told of a sync's progress after each page.
+pub type OnProgress = Box<dyn Fn(&SyncProgress) + Send + Sync>;
+
+/// How a sync is watched and stopped: a cancel signal (the window's Cancel, Ctrl+C) and a
+/// progress callback after each page.
+#[derive(Default)]
+pub struct SyncWatch {
+    pub cancel: CancellationToken,
+    pub progress: Option<OnProgress>,
+}
+
+impl SyncWatch {
+    fn report(&self, progress: &SyncProgress) {
+        if let Some(report) = &self.progress {
+            report(progress);
         }
     }
 }
@@ -53,12 +93,12 @@ pub struct Endpoint<'a> {
     pub credential: &'a Secret,
 }
 
-/// A whole answer, read within the limits.
-#[derive(Debug)]
+/// A whole answer, read within the limits. The body may hold full keys (001, 004): it is
+/// wiped when dropped.
 pub struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
-    pub body: Vec<u8>,
+    pub body: Zeroizing<Vec<u8>>,
 }
 
 /// Which dialect a server speaks, and why keydeck thinks so.
@@ -71,13 +111,26 @@ pub struct Detection {
 }
 
 pub struct Client {
+    /// Through the proxies the environment names (HTTP(S)_PROXY).
     http: reqwest::Client,
+    /// Straight: for this machine's own addresses, which never go through a proxy.
+    direct: reqwest::Client,
     config: ClientConfig,
 }
 
 impl Client {
     pub fn new(config: ClientConfig) -> crate::Result<Self> {
-        let http = reqwest::Client::builder()
+        Ok(Client {
+            http: Self::http(&config, true)?,
+            direct: Self::http(&config, false)?,
+            config,
+        })
+    }
+
+    fn http(config: &ClientConfig, proxies: bool) -> crate::Result<reqwest::Client> {
+        let builder = reqwest::Client::builder();
+        let builder = if proxies { builder } else { builder.no_proxy() };
+        let http = builder
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .redirect(redirect::Policy::custom(|attempt| {
@@ -101,7 +154,7 @@ impl Client {
                     format!("cannot start HTTP: {e}"),
                 )
             })?;
-        Ok(Client { http, config })
+        Ok(http)
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -127,11 +180,15 @@ impl Client {
             )
         })?;
         auth.set_sensitive(true);
+        let http = if is_loopback(&url) {
+            &self.direct
+        } else {
+            &self.http
+        };
 
         let mut attempt = 0;
         loop {
-            let sent = self
-                .http
+            let sent = http
                 .request(method.clone(), url.clone())
                 .header(endpoint.auth.header.as_str(), auth.clone())
                 .header(ACCEPT, "application/json")
@@ -178,17 +235,62 @@ impl Client {
         }
     }
 
-    /// Every key of a source: follows 002's cursors; decodes errors into one typed error.
+    /// Every key of a source: follows 002's cursors within the sync's budget (time, bytes,
+    /// keys), reports progress after each page, stops when cancelled, and decodes errors
+    /// into one typed error with the credential, the cursors and the full keys redacted.
     pub async fn list(
         &self,
         endpoint: &Endpoint<'_>,
         dialect: &dyn Dialect,
         user_id: Option<&str>,
+        watch: &SyncWatch,
     ) -> crate::Result<Vec<RemoteKey>> {
         let name = endpoint.name;
-        let mut keys = Vec::new();
+        let mut redactor = Redactor::new(endpoint.credential);
+        let listing = self.list_pages(endpoint, dialect, user_id, watch, &mut redactor);
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.config.sync_timeout, listing) => match outcome {
+                Ok(outcome) => outcome,
+                Err(_) => Err(RemoteError::new(
+                    name,
+                    RemoteErrorKind::Timeout,
+                    format!(
+                        "the sync took longer than its {} s budget",
+                        self.config.sync_timeout.as_secs()
+                    ),
+                )
+                .into()),
+            },
+            () = watch.cancel.cancelled() => Err(crate::Error::Cancelled(format!(
+                "the sync of source {name} was cancelled; its cached listing is kept"
+            ))),
+        };
+        outcome.map_err(|err| match err {
+            crate::Error::Remote(remote) => redactor.redact(*remote).into(),
+            other => other,
+        })
+    }
+
+    async fn list_pages(
+        &self,
+        endpoint: &Endpoint<'_>,
+        dialect: &dyn Dialect,
+        user_id: Option<&str>,
+        watch: &SyncWatch,
+        redactor: &mut Redactor,
+    ) -> crate::Result<Vec<RemoteKey>> {
+        let name = endpoint.name;
+        let mut keys: Vec<RemoteKey> = Vec::new();
         let mut cursor: Option<String> = None;
         let mut seen = HashSet::new();
+        let mut progress = SyncProgress {
+            source: name.to_string(),
+            pages: 0,
+            keys: 0,
+            bytes: 0,
+        };
+        let over_budget =
+            |message: String| RemoteError::new(name, RemoteErrorKind::TooLarge, message);
         for _ in 0..self.config.max_pages {
             let path = dialect
                 .list_path(ListParams {
@@ -197,29 +299,61 @@ impl Client {
                 })
                 .map_err(|e| RemoteError::new(name, RemoteErrorKind::Unsupported, e))?;
             let answer = self.send(endpoint, Method::GET, &path).await?;
+            progress.bytes += answer.body.len() as u64;
+            if progress.bytes > self.config.max_sync_bytes {
+                return Err(over_budget(format!(
+                    "the listing is larger than {} MiB in all (sync_max_mib)",
+                    self.config.max_sync_bytes / (1024 * 1024)
+                ))
+                .into());
+            }
             if !(200..300).contains(&answer.status) {
-                return Err(error_from_answer(name, dialect, &answer, endpoint.credential).into());
+                return Err(error_from_answer(name, dialect, &answer, redactor).into());
             }
             let page = dialect.decode_page(&answer.body).map_err(|e| {
+                // The message quotes what did not parse: it may be a full key of this page.
+                redactor.add_key_fields(&answer.body);
                 RemoteError::new(
                     name,
                     RemoteErrorKind::InvalidResponse,
                     format!("the answer is not dialect {}'s list: {e}", dialect.id()),
                 )
             })?;
-            let (found, has_more, next) = (page.keys.len(), page.has_more, page.next_cursor);
-            keys.extend(page.keys);
+            let (has_more, next) = (page.has_more, page.next_cursor);
+            let found = page.keys.len();
+            for mut key in page.keys {
+                if let Some(secret) = &key.secret {
+                    redactor.add(secret.expose());
+                }
+                key.bound();
+                keys.push(key);
+            }
+            progress.pages += 1;
+            progress.keys = keys.len() as u32;
+            if keys.len() > self.config.max_sync_keys {
+                return Err(over_budget(format!(
+                    "the listing has more than {} keys (sync_max_keys)",
+                    self.config.max_sync_keys
+                ))
+                .into());
+            }
+            watch.report(&progress);
             if !has_more {
                 return Ok(keys);
             }
-            let paging = |message: String| RemoteError::new(name, RemoteErrorKind::Paging, message);
+            let paging = |message: &str| RemoteError::new(name, RemoteErrorKind::Paging, message);
             let next =
-                next.ok_or_else(|| paging("a page says there is more but gives no cursor".into()))?;
+                next.ok_or_else(|| paging("a page says there is more but gives no cursor"))?;
+            redactor.add(&next);
             if found == 0 {
-                return Err(paging("an empty page says there is more".into()).into());
+                return Err(paging("an empty page says there is more").into());
             }
             if !seen.insert(next.clone()) {
-                return Err(paging(format!("the cursor `{next}` came back again")).into());
+                return Err(paging(&format!(
+                    "the cursor of page {} came back again",
+                    progress.pages
+                ))
+                .into());
             }
             cursor = Some(next);
         }
@@ -323,7 +457,7 @@ impl Client {
         name: &str,
         url: &Url,
         mut response: reqwest::Response,
-    ) -> crate::Result<Vec<u8>> {
+    ) -> crate::Result<Zeroizing<Vec<u8>>> {
         let cap = self.config.max_body_bytes;
         let too_large = || {
             RemoteError::new(
@@ -338,7 +472,7 @@ impl Client {
         {
             return Err(too_large().into());
         }
-        let mut body = Vec::new();
+        let mut body = Zeroizing::new(Vec::new());
         // Counted as it arrives: a missing or lying Content-Length changes nothing.
         while let Some(chunk) = response
             .chunk()
@@ -347,6 +481,14 @@ impl Client {
         {
             if body.len() + chunk.len() > cap {
                 return Err(too_large().into());
+            }
+            if body.capacity() < body.len() + chunk.len() {
+                // Grow by hand: a growing Vec frees its old buffer unwiped.
+                let mut bigger = Zeroizing::new(Vec::with_capacity(
+                    (body.len() + chunk.len()).max(body.capacity() * 2),
+                ));
+                bigger.extend_from_slice(&body);
+                body = bigger;
             }
             body.extend_from_slice(&chunk);
         }
@@ -404,7 +546,7 @@ pub fn error_from_answer(
     name: &str,
     dialect: &dyn Dialect,
     answer: &Answer,
-    credential: &Secret,
+    redactor: &Redactor,
 ) -> RemoteError {
     let status = answer.status;
     let kind = RemoteError::kind_of_status(status);
@@ -439,26 +581,7 @@ pub fn error_from_answer(
     if kind == RemoteErrorKind::RateLimited {
         error.retry_after_secs = retry_after(&answer.headers).map(|d| d.as_secs());
     }
-    redact(error, credential)
-}
-
-/// A server may echo the credential back in its message: never pass it on.
-fn redact(mut error: RemoteError, credential: &Secret) -> RemoteError {
-    let secret = credential.expose();
-    if secret.len() >= 4 {
-        for text in [&mut error.message]
-            .into_iter()
-            .chain(error.server_hint.as_mut())
-            .chain(error.code.as_mut())
-            .chain(error.request_id.as_mut())
-            .chain(error.fields.iter_mut())
-        {
-            if text.contains(secret) {
-                *text = text.replace(secret, "***");
-            }
-        }
-    }
-    error
+    redactor.redact(error)
 }
 
 /// The source URL with a list path appended (keeping any base path).
@@ -499,7 +622,7 @@ pub fn check_url(name: &str, text: &str, allow_insecure: bool) -> crate::Result<
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),

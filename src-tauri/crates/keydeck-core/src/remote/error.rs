@@ -177,3 +177,114 @@ impl RemoteError {
         text
     }
 }
+
+/// The one step every message built from a server's answer goes through before anyone sees
+/// or stores it: the credential, the paging cursors and the full keys of the listing are
+/// replaced by `***`, and each text is cut to a sane length.
+pub struct Redactor {
+    secrets: Vec<zeroize::Zeroizing<String>>,
+}
+
+/// The longest text of a server's error keydeck keeps (message, hint, code…).
+const MAX_ERROR_TEXT: usize = 1000;
+
+impl Redactor {
+    pub fn new(credential: &crate::Secret) -> Self {
+        let mut redactor = Redactor {
+            secrets: Vec::new(),
+        };
+        redactor.add(credential.expose());
+        redactor
+    }
+
+    /// Also redacts `text` from now on (short texts would redact ordinary words).
+    pub fn add(&mut self, text: &str) {
+        if text.chars().count() >= 4 && !self.secrets.iter().any(|s| s.as_str() == text) {
+            self.secrets.push(zeroize::Zeroizing::new(text.to_string()));
+            // Longest first: a secret that contains another is replaced whole.
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    /// Adds every string under a field named `key` in a JSON body (where 001 and 004 put
+    /// full keys), for an answer that did not parse as a listing.
+    pub fn add_key_fields(&mut self, body: &[u8]) {
+        fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (field, value) in map {
+                        match value {
+                            serde_json::Value::String(text) if field == "key" => {
+                                out.push(text.clone())
+                            }
+                            other => walk(other, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            let mut found = Vec::new();
+            walk(&value, &mut found);
+            for text in found {
+                self.add(&zeroize::Zeroizing::new(text));
+            }
+        }
+    }
+
+    /// `text` with every known secret replaced and cut to [`MAX_ERROR_TEXT`] characters.
+    pub fn clean(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "***");
+            }
+        }
+        if crate::text::bound(&mut out, MAX_ERROR_TEXT) {
+            out.push('…');
+        }
+        out
+    }
+
+    pub fn redact(&self, mut error: RemoteError) -> RemoteError {
+        error.message = self.clean(&error.message);
+        for text in error
+            .server_hint
+            .iter_mut()
+            .chain(error.code.iter_mut())
+            .chain(error.request_id.iter_mut())
+            .chain(error.fields.iter_mut())
+        {
+            *text = self.clean(text);
+        }
+        error.fields.truncate(50);
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_redactor_hides_every_secret_it_knows_and_bounds_texts() {
+        let mut redactor = Redactor::new(&crate::Secret::new("tok-123456".into()).unwrap());
+        redactor.add("cursor-abc");
+        redactor.add_key_fields(
+            br#"{"keys":[{"key":"sk_live_full_key_1"},{"nested":{"key":"sk_live_full_key_2"}}]}"#,
+        );
+        let mut error = RemoteError::new(
+            "s",
+            RemoteErrorKind::InvalidRequest,
+            "got tok-123456 after cursor-abc",
+        );
+        error.server_hint = Some("sk_live_full_key_1 and sk_live_full_key_2".into());
+        error.fields = vec!["x".repeat(5000)];
+        let error = redactor.redact(error);
+        assert_eq!(error.message, "got *** after ***");
+        assert_eq!(error.server_hint.as_deref(), Some("*** and ***"));
+        assert_eq!(error.fields[0].chars().count(), MAX_ERROR_TEXT + 1);
+    }
+}

@@ -11,7 +11,7 @@ pub mod d004_user_auth_keys;
 pub mod error;
 mod serve;
 
-pub use client::{Client, ClientConfig};
+pub use client::{CancellationToken, Client, ClientConfig, SyncProgress, SyncWatch};
 pub use error::{RemoteError, RemoteErrorKind};
 pub use serve::{ServeContext, ServeRequest, ServeResponse, ServedKey};
 
@@ -133,6 +133,27 @@ impl AuthStyle {
     }
 }
 
+/// A full key as a wire type carries it (001, 004): the same JSON string, but `Debug`
+/// prints `FullKey(***)` and its memory is wiped when dropped.
+#[derive(
+    Clone, PartialEq, Eq, Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop,
+)]
+#[serde(transparent)]
+pub struct FullKey(pub String);
+
+impl std::fmt::Debug for FullKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FullKey(***)")
+    }
+}
+
+impl std::ops::Deref for FullKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What a list request needs beyond the source URL.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListParams<'a> {
@@ -188,6 +209,51 @@ impl RemoteKey {
     }
 }
 
+/// The longest name, id, owner or environment keydeck stores from a server, in characters.
+pub const MAX_REMOTE_TEXT: usize = 200;
+/// The longest scope, and the most scopes per key.
+pub const MAX_REMOTE_SCOPE: usize = 100;
+pub const MAX_REMOTE_SCOPES: usize = 100;
+/// The `details` field that says which fields were cut on arrival, and how long they were.
+pub const CUT_DETAIL: &str = "keydeck_cut";
+
+impl RemoteKey {
+    /// Cuts what a server sent to keydeck's bounds, noting in `details` what was cut (and
+    /// its length) so the detail pane can say so.
+    pub fn bound(&mut self) {
+        let mut cut = serde_json::Map::new();
+        let mut check = |field: &str, text: &mut String, max: usize| {
+            let chars = text.chars().count();
+            if crate::text::bound(text, max) {
+                cut.insert(field.to_string(), chars.into());
+            }
+        };
+        check("id", &mut self.id, MAX_REMOTE_TEXT);
+        check("name", &mut self.name, MAX_REMOTE_TEXT);
+        check("mask", &mut self.mask, MAX_REMOTE_TEXT);
+        if let Some(owner) = self.owner.as_mut() {
+            check("owner", owner, MAX_REMOTE_TEXT);
+        }
+        if let Some(env) = self.env.as_mut() {
+            check("env", env, MAX_REMOTE_TEXT);
+        }
+        if self.scopes.len() > MAX_REMOTE_SCOPES {
+            cut.insert("scopes".into(), self.scopes.len().into());
+            self.scopes.truncate(MAX_REMOTE_SCOPES);
+        }
+        for scope in &mut self.scopes {
+            let chars = scope.chars().count();
+            if crate::text::bound(scope, MAX_REMOTE_SCOPE) {
+                cut.insert("scope".into(), chars.into());
+            }
+        }
+        if !cut.is_empty() {
+            self.details
+                .insert(CUT_DETAIL.into(), serde_json::Value::Object(cut));
+        }
+    }
+}
+
 /// One decoded page of a listing.
 #[derive(Debug)]
 pub struct Page {
@@ -228,6 +294,9 @@ pub trait Dialect: Send + Sync {
     fn serves_secrets(&self) -> bool {
         false
     }
+    /// This dialect's answer when the server itself fails (the vault or the keyring could
+    /// not be read), in its own error envelope.
+    fn server_error(&self, context: &ServeContext) -> ServeResponse;
     /// Answers one request as this dialect's server.
     fn serve(
         &self,

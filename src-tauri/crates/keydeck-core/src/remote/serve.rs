@@ -8,12 +8,24 @@ use super::AuthStyle;
 use crate::{KeyRecord, Secret};
 
 /// One request, as `keydeck serve` hands it to a dialect.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeRequest {
     pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
+}
+
+/// Header names only: their values carry the credential.
+impl std::fmt::Debug for ServeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl ServeRequest {

@@ -15,6 +15,7 @@ mod validate;
 
 pub use doctor::{DoctorReport, KeyringHealth};
 pub use exchange::{ImportPlan, OnDuplicate};
+pub use open::private_file;
 pub use sources::{RemoteRevoke, SourceInfo, SourceSpec, SyncReport};
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,9 @@ pub struct Vault {
     /// settings change reaches every reader.
     expiring_window_ms: Arc<AtomicI64>,
 }
+
+/// A history event as stored: when (ms), what, detail.
+type EventRow = (i64, String, Option<String>);
 
 /// A row of the `all_keys` view as SQLite returns it, with the status derived in SQL.
 #[derive(sqlx::FromRow)]
@@ -247,30 +251,29 @@ impl Vault {
 
     /// The notes and history of a key already found.
     pub async fn detail_of(&self, record: KeyRecord) -> Result<KeyDetail> {
-        let (notes, events): (Option<String>, Vec<(i64, String, Option<String>)>) =
-            if record.source == LOCAL_SOURCE {
-                let notes = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
-                    .bind(&record.id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                let events = sqlx::query_as(
-                    "SELECT at, kind, detail FROM key_events WHERE key_id = ? ORDER BY seq",
-                )
+        let (notes, events): (Option<String>, Vec<EventRow>) = if record.source == LOCAL_SOURCE {
+            let notes = sqlx::query_scalar("SELECT notes FROM keys WHERE id = ?")
                 .bind(&record.id)
-                .fetch_all(&self.pool)
+                .fetch_one(&self.pool)
                 .await?;
-                (notes, events)
-            } else {
-                let events = sqlx::query_as(
-                    "SELECT at, kind, detail FROM remote_key_events \
+            let events = sqlx::query_as(
+                "SELECT at, kind, detail FROM key_events WHERE key_id = ? ORDER BY seq",
+            )
+            .bind(&record.id)
+            .fetch_all(&self.pool)
+            .await?;
+            (notes, events)
+        } else {
+            let events = sqlx::query_as(
+                "SELECT at, kind, detail FROM remote_key_events \
                      WHERE source = ? AND key_id = ? ORDER BY seq",
-                )
-                .bind(&record.source)
-                .bind(&record.id)
-                .fetch_all(&self.pool)
-                .await?;
-                (None, events)
-            };
+            )
+            .bind(&record.source)
+            .bind(&record.id)
+            .fetch_all(&self.pool)
+            .await?;
+            (None, events)
+        };
         let history = events
             .into_iter()
             .map(|(at, kind, detail)| {
@@ -353,21 +356,22 @@ impl Vault {
         self.get(&record.id).await
     }
 
-    /// Copies the database to `dest` with `VACUUM INTO` (a consistent snapshot, no secrets).
+    /// Copies the database to `dest` with `VACUUM INTO` (a consistent snapshot, no secrets),
+    /// into a new file only its owner can read.
     pub async fn backup(&self, dest: &Path) -> Result<u64> {
-        if dest.exists() {
-            return Err(Error::InvalidInput(format!(
-                "{} already exists; choose a new file name",
-                dest.display()
-            )));
-        }
         let target = dest
             .to_str()
             .ok_or_else(|| Error::InvalidInput("the backup path must be UTF-8".into()))?;
-        sqlx::query("VACUUM INTO ?")
+        // VACUUM INTO fills an empty file it finds, keeping its mode.
+        drop(open::private_file(dest)?);
+        if let Err(err) = sqlx::query("VACUUM INTO ?")
             .bind(target)
             .execute(&self.pool)
-            .await?;
+            .await
+        {
+            let _ = std::fs::remove_file(dest);
+            return Err(err.into());
+        }
         Ok(std::fs::metadata(dest)?.len())
     }
 

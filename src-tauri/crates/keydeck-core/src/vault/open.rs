@@ -30,7 +30,12 @@ pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)
     let existed = path.exists();
     if existed {
         check_existing(&path).await?;
+    } else {
+        // Made owner-only before SQLite writes a byte; its WAL and SHM files take the same
+        // mode from it.
+        private_file(&path)?;
     }
+    owner_only(&path)?;
     let options = SqliteConnectOptions::new()
         .filename(&path)
         .create_if_missing(true)
@@ -95,7 +100,8 @@ fn not_a_vault(path: &Path, err: sqlx::Error) -> Error {
     }
 }
 
-/// Creates the home directory readable by its owner only.
+/// Creates the home directory readable by its owner only, and refuses one that someone
+/// else owns or could write to (they could swap the vault file under keydeck).
 fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -106,5 +112,64 @@ fn create_private_dir(dir: &Path) -> Result<()> {
             "cannot create the keydeck data directory {}: {e}",
             dir.display()
         ))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(dir)?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(Error::InvalidInput(format!(
+                "the keydeck data directory {} belongs to another user (uid {}); keydeck keeps \
+                 its vault only in a directory of your own: choose another with --home or \
+                 KEYDECK_HOME",
+                dir.display(),
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(Error::InvalidInput(format!(
+                "the keydeck data directory {} can be written by other users; make it yours \
+                 alone with `chmod 700 {}` (or choose another with --home)",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        if meta.mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates an empty file only its owner can read, refusing to replace one that exists.
+pub fn private_file(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::InvalidInput(format!(
+            "{} already exists; choose a new file name (keydeck never overwrites it)",
+            path.display()
+        )),
+        _ => Error::Io(format!("cannot create {}: {e}", path.display())),
     })
+}
+
+/// Makes the vault file and its WAL and SHM files owner-only (vaults of older keydecks
+/// were created with the umask's mode).
+fn owner_only(db: &Path) -> Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let file = PathBuf::from(format!("{}{suffix}", db.display()));
+        if let Ok(meta) = std::fs::metadata(&file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -12,8 +12,11 @@ use url::Url;
 use super::{from_ms, validate, Vault};
 use crate::error::ErrorBody;
 use crate::model::LOCAL_SOURCE;
-use crate::remote::client::{check_url, error_from_answer, Detection, Endpoint};
-use crate::remote::{AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey};
+use crate::remote::client::{check_url, error_from_answer, is_loopback, Detection, Endpoint};
+use crate::remote::error::Redactor;
+use crate::remote::{
+    AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey, SyncWatch,
+};
 use crate::secret_store::item;
 use crate::{Error, KeyRecord, KeyStatus, Result, Secret};
 
@@ -269,6 +272,47 @@ impl Vault {
         Ok((self.source(name).await?, detection))
     }
 
+    /// The question to ask, where a person must confirm it themselves (the window asks in a
+    /// native dialog a script in the page cannot answer), before keydeck sends a token to
+    /// `url`: a server no source of this vault uses yet, or plain http to another machine.
+    pub async fn new_server_question(
+        &self,
+        url: &str,
+        allow_insecure: bool,
+    ) -> Result<Option<String>> {
+        let url = check_url("new source", url, allow_insecure)?;
+        let origin = url.origin().ascii_serialization();
+        let known =
+            self.sources().await?.iter().any(|s| {
+                Url::parse(&s.url).is_ok_and(|u| u.origin().ascii_serialization() == origin)
+            });
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Ok(Some(format!(
+                "Connect keydeck to {origin} over plain http?\n\nAnyone on the network path \
+                 can read the token you gave and every key the server lists."
+            )));
+        }
+        Ok((!known).then(|| {
+            format!(
+                "Connect keydeck to {origin}?\n\nNo source of this vault uses this server yet. \
+                 keydeck will send it the token you gave: connect only to a server you chose."
+            )
+        }))
+    }
+
+    /// The question to ask before a source gets a new token: from a script in the page, a
+    /// new token could be another key's revealed secret, sent to this source's server.
+    pub async fn new_token_question(&self, name: &str) -> Result<String> {
+        let info = self.source(name).await?;
+        let origin = Url::parse(&info.url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or(info.url);
+        Ok(format!(
+            "Give source {name} a new token?\n\nkeydeck will send the token you typed to {origin} \
+             at each sync."
+        ))
+    }
+
     pub async fn sources(&self) -> Result<Vec<SourceInfo>> {
         let rows: Vec<SourceRow> = sqlx::query_as(&format!("{SELECT_SOURCES} ORDER BY s.name"))
             .fetch_all(&self.pool)
@@ -338,13 +382,29 @@ impl Vault {
     /// Fetches a source's whole listing and replaces its cache in one transaction. A failed
     /// sync keeps the previous listing and records why it failed.
     pub async fn sync_source(&self, name: &str, client: &Client) -> Result<SyncReport> {
+        self.sync_source_watched(name, client, &SyncWatch::default())
+            .await
+    }
+
+    /// [`Vault::sync_source`], reporting progress and stopping when `watch` is cancelled
+    /// (a cancelled sync keeps the previous listing and state, and records no failure).
+    pub async fn sync_source_watched(
+        &self,
+        name: &str,
+        client: &Client,
+        watch: &SyncWatch,
+    ) -> Result<SyncReport> {
         let info = self.source(name).await?;
         let now = Utc::now();
-        let outcome = match self.fetch(&info, client).await {
+        let outcome = match self.fetch(&info, client, watch).await {
             Ok(keys) => self.replace_listing(name, keys, now).await,
             Err(err) => Err(err),
         };
-        if let Err(err) = &outcome {
+        let failed = match &outcome {
+            Ok(_) | Err(Error::Cancelled(_)) => None,
+            Err(err) => Some(err),
+        };
+        if let Some(err) = failed {
             let body = serde_json::to_string(&ErrorBody::from(err)).expect("errors serialize");
             sqlx::query("UPDATE sources SET last_attempt_at = ?, last_error = ? WHERE name = ?")
                 .bind(now.timestamp_millis())
@@ -356,7 +416,12 @@ impl Vault {
         outcome
     }
 
-    async fn fetch(&self, info: &SourceInfo, client: &Client) -> Result<Vec<RemoteKey>> {
+    async fn fetch(
+        &self,
+        info: &SourceInfo,
+        client: &Client,
+        watch: &SyncWatch,
+    ) -> Result<Vec<RemoteKey>> {
         let (url, credential) = self.endpoint_parts(info).await?;
         let endpoint = Endpoint {
             name: &info.name,
@@ -365,7 +430,12 @@ impl Vault {
             credential: &credential,
         };
         client
-            .list(&endpoint, info.dialect.dialect(), info.user_id.as_deref())
+            .list(
+                &endpoint,
+                info.dialect.dialect(),
+                info.user_id.as_deref(),
+                watch,
+            )
             .await
     }
 
@@ -491,7 +561,7 @@ impl Vault {
                 &info.name,
                 info.dialect.dialect(),
                 &answer,
-                &credential,
+                &Redactor::new(&credential),
             )
             .into());
         }

@@ -120,6 +120,10 @@ impl Dialect for D000 {
         })
     }
 
+    fn server_error(&self, _context: &ServeContext) -> ServeResponse {
+        D000::error(500, "internal_server_error", "Internal server error")
+    }
+
     fn serve(
         &self,
         request: &ServeRequest,

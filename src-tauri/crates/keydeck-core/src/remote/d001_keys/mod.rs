@@ -6,7 +6,7 @@ use reqwest::header::HeaderMap;
 
 use super::{
     detail, mask_of_key, parse_json, read_time, write_time, AuthStyle, Dialect, DialectId,
-    ErrorDetails, ListParams, Page, RemoteKey, ServeContext, ServeRequest, ServeResponse,
+    ErrorDetails, FullKey, ListParams, Page, RemoteKey, ServeContext, ServeRequest, ServeResponse,
     ServedKey,
 };
 use crate::KeyStatus;
@@ -38,10 +38,11 @@ impl D001 {
         let r = &key.record;
         ApiKey {
             id: r.id.clone(),
-            key: key
-                .secret
-                .as_ref()
-                .map_or_else(|| r.mask.clone(), |s| s.expose().to_string()),
+            key: FullKey(
+                key.secret
+                    .as_ref()
+                    .map_or_else(|| r.mask.clone(), |s| s.expose().to_string()),
+            ),
             key_type: "secret".into(),
             environment_id: r.env.clone(),
             account_id: account_id.to_string(),
@@ -117,6 +118,16 @@ impl Dialect for D001 {
 
     fn serves_secrets(&self) -> bool {
         true
+    }
+
+    fn server_error(&self, context: &ServeContext) -> ServeResponse {
+        D001::error(
+            500,
+            "internal_error",
+            "The server could not read its keys",
+            Some("Try again later"),
+            &context.request_id,
+        )
     }
 
     fn serve(

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::remote::FullKey;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListResponse {
     pub keys: Vec<ApiKey>,
@@ -18,7 +20,7 @@ pub struct ApiKey {
     /// Unique identifier for the key (jti).
     pub id: String,
     /// The full key string with prefix.
-    pub key: String,
+    pub key: FullKey,
     /// `secret` or `public`.
     pub key_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -208,6 +208,10 @@ impl Dialect for D002 {
             || has_credential(headers, &AuthStyle::bare(ALT_AUTH_HEADER), token)
     }
 
+    fn server_error(&self, _context: &ServeContext) -> ServeResponse {
+        D002::error(500, "Internal server error", "Try again later.")
+    }
+
     fn serve(
         &self,
         request: &ServeRequest,

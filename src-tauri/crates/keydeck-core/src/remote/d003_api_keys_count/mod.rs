@@ -96,6 +96,11 @@ impl Dialect for D003 {
         })
     }
 
+    fn server_error(&self, context: &ServeContext) -> ServeResponse {
+        D003::error(500, Some("internal_error"), "Internal server error.")
+            .with_header(REQUEST_ID_HEADER, &context.request_id)
+    }
+
     fn serve(
         &self,
         request: &ServeRequest,

@@ -6,8 +6,8 @@ use reqwest::header::HeaderMap;
 
 use super::{
     decode_component, detail, encode_component, mask_of_key, parse_json, read_time, write_time,
-    AuthStyle, Dialect, DialectId, ErrorDetails, ListParams, Page, RemoteKey, ServeContext,
-    ServeRequest, ServeResponse, ServedKey,
+    AuthStyle, Dialect, DialectId, ErrorDetails, FullKey, ListParams, Page, RemoteKey,
+    ServeContext, ServeRequest, ServeResponse, ServedKey,
 };
 use crate::KeyStatus;
 use wire::{ApiKey, ErrorItem, ErrorResponse, ListResponse, ERROR_CODES_HEADER, USER_NOT_FOUND};
@@ -44,7 +44,7 @@ impl D004 {
             user_id: Some(user_id.to_string()),
             organization_id: None,
             description: r.name.clone(),
-            key: key.secret.as_ref().map(|s| s.expose().to_string()),
+            key: key.secret.as_ref().map(|s| FullKey(s.expose().to_string())),
             creation_date: r.created_at.map(write_time).unwrap_or_default(),
             expiration_date: r.expires_at.map(write_time),
             extra: Default::default(),
@@ -120,6 +120,15 @@ impl Dialect for D004 {
 
     fn serves_secrets(&self) -> bool {
         true
+    }
+
+    fn server_error(&self, _context: &ServeContext) -> ServeResponse {
+        D004::error(
+            500,
+            "api_keys.internal_error",
+            "Internal server error.",
+            None,
+        )
     }
 
     fn serve(

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::remote::FullKey;
+
 pub const ERROR_CODES_HEADER: &str = "x-cloud-error-codes";
 pub const USER_NOT_FOUND: &str = "api_keys.user_not_found";
 
@@ -27,7 +29,7 @@ pub struct ApiKey {
     pub description: String,
     /// The API key itself; returned only once by the real service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<FullKey>,
     pub creation_date: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
