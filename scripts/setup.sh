@@ -51,6 +51,9 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version '^2' --locked
 fi
+if ! command -v cargo-deny >/dev/null 2>&1; then
+  cargo install cargo-deny --locked
+fi
 
 # Node.js for the UI (Vite 8 needs 20.19 or newer).
 if ! command -v npm >/dev/null 2>&1; then
@@ -63,11 +66,12 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# npm packages, reinstalled only when package-lock.json changed.
+# npm packages, reinstalled only when package-lock.json changed. No install scripts run: a
+# compromised package gets no chance to run code on this machine at install time.
 stamp=ui/node_modules/.keydeck-lock-sha256
-want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)-ignore-scripts
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  (cd ui && npm ci --no-audit --no-fund)
+  (cd ui && npm ci --no-audit --no-fund --ignore-scripts)
   echo "$want" > "$stamp"
 fi
 echo "setup: done"

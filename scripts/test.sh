@@ -17,6 +17,9 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo deny check licenses bans sources (advisories need GitHub: see deny.toml)"
+cargo deny --locked check licenses bans sources
+
 step "keydeck-core has no tauri dependency"
 if cargo tree -p keydeck-core --locked -e normal,build --prefix none | grep -E '^tauri' ; then
   echo "keydeck-core must not depend on tauri" >&2

@@ -410,6 +410,8 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
             app.fill("User id (dialect 004)", "u1").await;
         }
         app.click("Connect").await;
+        // A server this vault has not used: confirmed in keydeck's native dialog.
+        support::answer_native_dialog(support::NEW_SERVER_TITLE, true);
         app.wait_js("return document.querySelector('[role=dialog]') === null")
             .await;
         let mut names: Vec<&str> = statuses.iter().map(|(n, _)| *n).collect();
@@ -462,6 +464,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     app.fill("URL", &served.url).await;
     app.fill("Token", "not-the-token").await;
     app.click("Connect").await;
+    support::answer_native_dialog(support::NEW_SERVER_TITLE, true);
     app.wait_js("return document.querySelector('[role=dialog]') === null")
         .await;
     app.click("Sync wrong-token").await;

@@ -2,7 +2,7 @@
 //! it does is in keydeck-core; this crate only connects it to the webview.
 
 mod clipboard;
-mod commands;
+pub mod commands;
 mod error;
 pub mod ipc;
 mod window;

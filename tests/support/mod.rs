@@ -83,6 +83,74 @@ pub fn settings(home: &Path, json: Value) {
     std::fs::write(home.join("settings.json"), json.to_string()).unwrap();
 }
 
+/// Answers the native dialog titled `title` as a person would: the keyboard on the dialog
+/// itself (Enter on its focused OK button, or Escape). A script in the page cannot do this.
+pub fn answer_native_dialog(title: &str, accept: bool) {
+    let pattern = format!(
+        "^{}$",
+        title
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == ' ' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            })
+            .collect::<String>()
+    );
+    let found = Command::new("timeout")
+        .args([
+            "20",
+            "xdotool",
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            &pattern,
+        ])
+        .output()
+        .expect("xdotool is installed (scripts/setup.sh)");
+    let window = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no native dialog titled {title:?} showed up"))
+        .to_string();
+    // Let GTK finish mapping the dialog and focusing its OK button.
+    std::thread::sleep(Duration::from_millis(400));
+    let key = if accept { "Return" } else { "Escape" };
+    let status = Command::new("xdotool")
+        .args(["windowfocus", "--sync", &window, "key", key])
+        .status()
+        .unwrap();
+    assert!(status.success(), "xdotool could not answer {title:?}");
+}
+
+/// The running keydeck windows on the vault in `home` (found by their environment).
+pub fn app_pids(home: &Path) -> Vec<u32> {
+    let binary = app_binary().canonicalize().unwrap();
+    let wanted = format!("KEYDECK_HOME={}", home.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
+        })
+        .collect()
+}
+
+/// Whether a native dialog titled `title` is showing.
+pub fn native_dialog_shows(title: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .is_ok_and(|out| !out.stdout.is_empty())
+}
+
+/// The titles of keydeck's native confirmations.
+pub use keydeck_app::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
+
 pub use keydeck_testkit::{clipboard, contains, key_secret, wait_until, ClipboardOwner, Served};
 
 /// The rows the table shows: key name and the text of each cell.

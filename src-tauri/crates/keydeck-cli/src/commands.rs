@@ -141,11 +141,16 @@ async fn dispatch(
         }
         Command::Show { key, pick } => {
             let record = vault.find(pick.source.as_deref(), &key).await?;
+            let keyring_user = vault.keyring_user(&record).await?;
             let detail = vault.detail_of(record).await?;
             if json {
                 output::json(&detail);
             } else {
                 output::detail(&detail);
+                if let Some(user) = keyring_user {
+                    // Where `secret-tool lookup service keydeck username …` finds it.
+                    println!("{:>10}: service keydeck, user {}", "keyring", inert(&user));
+                }
             }
         }
         Command::Reveal { key, pick } => {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use keydeck_core::remote::{Client, ClientConfig, DialectId};
+use keydeck_core::remote::{Client, ClientConfig, DialectId, SyncProgress, SyncWatch};
 use keydeck_core::secret_store::Space;
 use keydeck_core::vault::SourceSpec;
 use keydeck_core::{ErrorCode, KeyStatus, ListQuery, MemoryStore, Secret, SecretStore, Vault};
@@ -207,4 +207,181 @@ async fn bad_source_settings_are_refused_before_anything_is_stored() {
     }
     assert!(vault.sources().await.unwrap().is_empty());
     assert_eq!(store.count(), 0);
+}
+
+/// A vault with source `acme` (dialect 001) over `server`.
+async fn with_source(
+    server: &MockServer,
+    config: ClientConfig,
+) -> (tempfile::TempDir, Vault, Stored, Client) {
+    let (dir, vault, store) = vault().await;
+    let client = Client::new(config).unwrap();
+    let spec = SourceSpec {
+        name: "acme".into(),
+        url: server.uri(),
+        dialect: Some(DialectId::D001),
+        ..SourceSpec::default()
+    };
+    vault
+        .add_source(spec, Secret::new("tok-123456".into()).unwrap(), &client)
+        .await
+        .unwrap();
+    (dir, vault, store, client)
+}
+
+#[tokio::test]
+async fn a_listing_over_the_sync_budget_stops_and_keeps_the_cache() {
+    let server = MockServer::start().await;
+    Mock::given(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "keys": [key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa")] })),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let many: Vec<_> = (0..6)
+        .map(|i| key(&format!("k{i}"), &format!("sk_live_many_{i}_aaaaaaaaaaaa")))
+        .collect();
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": many })))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let config = ClientConfig {
+        max_sync_keys: 5,
+        ..ClientConfig::default()
+    };
+    let (_dir, vault, store, client) = with_source(&server, config).await;
+    vault.sync_source("acme", &client).await.unwrap();
+    let err = vault.sync_source("acme", &client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RemoteTooLarge);
+    assert!(err.to_string().contains("more than 5 keys"), "{err}");
+    let listed = vault.list(&source_query("acme")).await.unwrap();
+    assert_eq!(listed.len(), 1, "the previous listing stays");
+    assert!(
+        store.get("remote/acme/k0").is_none(),
+        "nothing of it was stored"
+    );
+
+    // A byte budget, over all pages.
+    let tiny = ClientConfig {
+        max_sync_bytes: 100,
+        ..ClientConfig::default()
+    };
+    let err = vault
+        .sync_source("acme", &Client::new(tiny).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RemoteTooLarge, "{err}");
+}
+
+#[tokio::test]
+async fn a_cancelled_sync_keeps_the_cache_and_records_no_failure() {
+    let server = MockServer::start().await;
+    Mock::given(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "keys": [key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa")] })),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "keys": [] }))
+                .set_delay(std::time::Duration::from_secs(10)),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let (_dir, vault, _store, client) = with_source(&server, ClientConfig::default()).await;
+    let progress = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&progress);
+    let watch = SyncWatch {
+        progress: Some(Box::new(move |p: &SyncProgress| {
+            seen.lock().unwrap().push(p.clone())
+        })),
+        ..SyncWatch::default()
+    };
+    vault
+        .sync_source_watched("acme", &client, &watch)
+        .await
+        .unwrap();
+    let reported = progress.lock().unwrap().clone();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert_eq!((reported[0].pages, reported[0].keys), (1, 1));
+    assert!(reported[0].bytes > 0);
+    let watch = SyncWatch::default();
+    let cancel = watch.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = vault
+        .sync_source_watched("acme", &client, &watch)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(vault.list(&source_query("acme")).await.unwrap().len(), 1);
+    let info = vault.source("acme").await.unwrap();
+    assert!(info.last_error.is_none() && !info.stale, "{info:?}");
+}
+
+#[tokio::test]
+async fn secrets_of_keys_the_server_reports_revoked_leave_the_keyring() {
+    let server = MockServer::start().await;
+    Mock::given(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "keys": [key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa")] })),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let mut revoked = key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa");
+    revoked["revoked"] = json!(true);
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [revoked] })))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let (_dir, vault, store, client) = with_source(&server, ClientConfig::default()).await;
+    vault.sync_source("acme", &client).await.unwrap();
+    assert!(store.get("remote/acme/a").is_some());
+    vault.sync_source("acme", &client).await.unwrap();
+    assert!(
+        store.get("remote/acme/a").is_none(),
+        "a revoked key keeps no secret"
+    );
+    assert_eq!(
+        vault.list(&source_query("acme")).await.unwrap()[0].status,
+        KeyStatus::Revoked
+    );
+    assert!(vault.doctor(false).await.unwrap().healthy);
+}
+
+#[tokio::test]
+async fn names_longer_than_keydecks_bounds_are_cut_and_flagged() {
+    let server = MockServer::start().await;
+    let mut long = key("a", "sk_live_aaaaaaaaaaaaaaaaaaaa");
+    long["name"] = json!("n".repeat(5000));
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [long] })))
+        .mount(&server)
+        .await;
+    let (_dir, vault, _store, client) = with_source(&server, ClientConfig::default()).await;
+    vault.sync_source("acme", &client).await.unwrap();
+    let listed = vault.list(&source_query("acme")).await.unwrap();
+    assert_eq!(
+        listed[0].name.chars().count(),
+        keydeck_core::remote::MAX_REMOTE_TEXT
+    );
+    assert_eq!(listed[0].details["keydeck_cut"], json!({ "name": 5000 }));
 }

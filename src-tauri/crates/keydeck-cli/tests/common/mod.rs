@@ -121,7 +121,7 @@ pub fn run(mut command: Command, stdin: Option<&[u8]>) -> Output {
 // Each test binary uses a different part of what the suites share.
 #[allow(unused_imports)]
 pub use keydeck_testkit::{
-    canary, contains, key_secret, keyring_user, secret_tool_lookup, vault_id, Served,
+    canary, contains, key_secret, keyring_user, secret_tool_lookup, vault_id, wait_until, Served,
 };
 
 /// `keydeck serve` over the vault in `home`.

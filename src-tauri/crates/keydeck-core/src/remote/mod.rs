@@ -373,3 +373,45 @@ pub fn decode_component(text: &str) -> String {
         .decode_utf8_lossy()
         .into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_types_that_carry_a_full_key_or_a_token_print_neither() {
+        let item = d001_keys::wire::ApiKey {
+            id: "k".into(),
+            key: FullKey("sk_live_debug_canary_0123456789".into()),
+            key_type: "secret".into(),
+            environment_id: None,
+            account_id: "a".into(),
+            name: "k".into(),
+            revoked: false,
+            created_at: "2025-01-01T00:00:00Z".into(),
+            last_used_at: None,
+            extra: Default::default(),
+        };
+        let printed = format!("{item:?} {:?}", d004_user_auth_keys::wire::ApiKey {
+            key: Some(FullKey("sk_live_debug_canary_0123456789".into())),
+            ..serde_json::from_value(serde_json::json!({ "id": "k", "description": "k", "creation_date": "2025-01-01T00:00:00Z" })).unwrap()
+        });
+        assert!(!printed.contains("debug_canary"), "{printed}");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            "Bearer kd_token_canary_0123".parse().unwrap(),
+        );
+        let request = ServeRequest {
+            method: "GET".into(),
+            path: "/keys".into(),
+            query: vec![],
+            headers,
+        };
+        let printed = format!("{request:?}");
+        assert!(
+            printed.contains("authorization") && !printed.contains("token_canary"),
+            "{printed}"
+        );
+    }
+}

@@ -718,3 +718,65 @@ async fn pages_count_what_matches_and_what_the_source_holds() {
     );
     assert!(active.keys.is_empty());
 }
+
+/// Puts the fixture's vault back into the keyring layout of keydeck before spaces: items
+/// under their old users, tagged with the vault id; rows at revision 0.
+async fn make_legacy(f: &Fixture) {
+    let legacy = Space::Legacy(f.vault.vault_id().to_string());
+    for item in f.items() {
+        let secret = f.store.peek(&f.space(), &item).unwrap();
+        let old = match item.split_once('/') {
+            Some(("key", rest)) => rest.split('/').next().unwrap().to_string(),
+            Some(("source", name)) => format!("source:{name}"),
+            _ => panic!("unexpected item {item}"),
+        };
+        f.store.plant(&legacy, &old, secret);
+        f.store.delete(&f.space(), &item).unwrap();
+    }
+    let mut conn = f.vault.pool.acquire().await.unwrap();
+    sqlx::query("UPDATE keys SET secret_rev = 0")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM vault_meta WHERE key = 'keyring_layout'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_old_vaults_secrets_move_into_its_space_on_first_use() {
+    let f = fixture().await;
+    f.vault.add(key("a"), secret("secret-a")).await.unwrap();
+    f.vault.add(key("b"), secret("secret-b")).await.unwrap();
+    make_legacy(&f).await;
+    let legacy = Space::Legacy(f.vault.vault_id().to_string());
+    f.store
+        .plant(&legacy, "00000000-orphan", secret("an interrupted add"));
+    // Another vault's old items are never touched.
+    let other = Space::Legacy("another-vault".into());
+    f.store.plant(&other, "theirs", secret("theirs"));
+    f.vault.clone().close().await;
+
+    let reopened = Vault::open_with(&f.home, f.store.clone()).await.unwrap();
+    // Listing needs no keyring, so a locked keyring does not stop it; the move waits.
+    f.store.set_fault(Some(StoreFault::Locked));
+    assert_eq!(reopened.list(&ListQuery::default()).await.unwrap().len(), 2);
+    assert_eq!(
+        reopened.reveal("a").await.unwrap_err().code(),
+        crate::ErrorCode::KeyringLocked
+    );
+    f.store.set_fault(None);
+    assert_eq!(reopened.reveal("a").await.unwrap().1.expose(), "secret-a");
+    assert_eq!(reopened.reveal("b").await.unwrap().1.expose(), "secret-b");
+    assert_eq!(
+        f.store.list(&legacy).unwrap().unwrap(),
+        Vec::<String>::new()
+    );
+    assert!(f.store.peek(&other, "theirs").is_some());
+    let report = reopened.doctor(false).await.unwrap();
+    assert_eq!(
+        report.orphan_secrets,
+        vec!["key/00000000-orphan".to_string()]
+    );
+}
