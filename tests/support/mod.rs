@@ -149,8 +149,10 @@ pub fn native_dialog_shows(title: &str) -> bool {
 }
 
 /// The titles of keydeck's native confirmations.
+#[allow(unused_imports)] // each test binary uses part of what they share
 pub use keydeck_app::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
 
+#[allow(unused_imports)]
 pub use keydeck_testkit::{clipboard, contains, key_secret, wait_until, ClipboardOwner, Served};
 
 /// The rows the table shows: key name and the text of each cell.
