@@ -229,7 +229,7 @@ async fn clipboard_copy_clears_after_the_time_and_leaves_other_values_alone() {
         || clipboard() == STRIPE,
     );
     let copied_at = Instant::now();
-    app.find(By::XPath("//*[contains(text(), 'clipboard clears in')]"))
+    app.find(By::XPath("//p[contains(., 'clipboard clears in')]"))
         .await;
     wait_until("the clipboard is cleared", Duration::from_secs(10), || {
         clipboard() != STRIPE

@@ -97,31 +97,39 @@ pub fn answer_native_dialog(title: &str, accept: bool) {
             })
             .collect::<String>()
     );
-    let found = Command::new("timeout")
-        .args([
-            "20",
-            "xdotool",
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            &pattern,
-        ])
-        .output()
-        .expect("xdotool is installed (scripts/setup.sh)");
-    let window = String::from_utf8_lossy(&found.stdout)
-        .lines()
-        .next()
-        .unwrap_or_else(|| panic!("no native dialog titled {title:?} showed up"))
-        .to_string();
-    // Let GTK finish mapping the dialog and focusing its OK button.
-    std::thread::sleep(Duration::from_millis(400));
+    let visible = || -> Vec<String> {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &pattern])
+            .output()
+            .expect("xdotool is installed (scripts/setup.sh)");
+        String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    wait_until(
+        &format!("the native dialog {title:?} shows"),
+        Duration::from_secs(20),
+        || !visible().is_empty(),
+    );
+    let window = visible().remove(0);
     let key = if accept { "Return" } else { "Escape" };
-    let status = Command::new("xdotool")
-        .args(["windowfocus", "--sync", &window, "key", key])
-        .status()
-        .unwrap();
-    assert!(status.success(), "xdotool could not answer {title:?}");
+    // A busy machine may map the dialog before GTK has focused its OK button: press again
+    // until the dialog is gone.
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = Command::new("xdotool")
+            .args(["windowfocus", "--sync", &window, "key", key])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(2) {
+            if !visible().contains(&window) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("the native dialog {title:?} did not close");
 }
 
 /// The running keydeck windows on the vault in `home` (found by their environment).
