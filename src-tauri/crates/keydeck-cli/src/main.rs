@@ -311,7 +311,7 @@ pub fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::KeyringLocked | ErrorCode::KeyringUnavailable => 4,
         // As a shell reports a command stopped by Ctrl+C.
         ErrorCode::Cancelled => 130,
-        code if code.is_remote() => 5,
+        ErrorCode::Remote => 5,
         _ => 1,
     })
 }

@@ -1,6 +1,6 @@
 //! How results look: tables and lines for people, JSON for scripts.
 
-use keydeck_core::error::ErrorBody;
+use keydeck_core::error::{ErrorBody, NextAction};
 use keydeck_core::text::{inert, inert_cut, marker};
 use keydeck_core::vault::{DoctorReport, ImportPlan, KeyringHealth};
 use keydeck_core::{Error, KeyDetail, KeyRecord};
@@ -33,13 +33,92 @@ pub fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn error(err: &Error, json: bool) {
     let body = ErrorBody::from(err);
+    let hint = hint(&body);
     if json {
-        let text = serde_json::json!({ "error": body }).to_string();
-        eprintln!("{}", terminal_safe_json(&text));
+        let mut value = serde_json::json!({ "error": body });
+        value["error"]["hint"] = hint.into();
+        eprintln!("{}", terminal_safe_json(&value.to_string()));
     } else {
         eprintln!("error: {}", inert(&body.message));
-        if let Some(hint) = body.hint {
+        if let Some(hint) = hint {
             eprintln!("hint: {}", inert(&hint));
+        }
+    }
+}
+
+/// What to do next, in the CLI's words (a command to run), with the server's own hint.
+pub fn hint(body: &ErrorBody) -> Option<String> {
+    let ours = body.action.as_ref().map(next_step);
+    let server = body.remote.as_ref().and_then(|r| r.server_hint.clone());
+    match (ours, server) {
+        (Some(ours), Some(server)) => Some(format!("{ours} (the server says: {server})")),
+        (ours, server) => ours.or(server.map(|s| format!("the server says: {s}"))),
+    }
+}
+
+fn next_step(action: &NextAction) -> String {
+    match action {
+        NextAction::ListKeys => "run `keydeck list` to see the names and ids in this vault".into(),
+        NextAction::ListSources => {
+            "run `keydeck source list` to see the sources (the vault itself is `local`)".into()
+        }
+        NextAction::ChooseAnotherName => {
+            "choose another name, or rename the existing key first (`keydeck edit`)".into()
+        }
+        NextAction::UnlockKeyring => {
+            "unlock your login keyring (GNOME Keyring / KWallet / Keychain) and try again".into()
+        }
+        NextAction::StartKeyring => "keydeck keeps secrets only in the OS keyring: start a \
+            Secret Service (e.g. gnome-keyring-daemon) in a D-Bus session and try again; \
+            listing still works"
+            .into(),
+        NextAction::RunDoctor => {
+            "run `keydeck doctor` (and `keydeck doctor --repair` for what it can fix)".into()
+        }
+        NextAction::AddNewKey => "a revoked key cannot be used again; add a new key instead".into(),
+        NextAction::SetSecret { key } => format!(
+            "set the secret again with `keydeck rotate {key}`, or remove the key; \
+             `keydeck doctor` lists all such keys"
+        ),
+        NextAction::UpdateKeydeck => "update keydeck; nothing was changed".into(),
+        NextAction::ChooseHome => {
+            "point --home (or KEYDECK_HOME) at a keydeck data directory; nothing was changed".into()
+        }
+        NextAction::RevealInstead => "keydeck needs a graphical session (X11 or Wayland) to \
+            copy; `keydeck reveal` prints the secret instead"
+            .into(),
+        NextAction::WaitAndRetry { seconds: Some(secs) } => format!("try again in {secs} s"),
+        NextAction::WaitAndRetry { seconds: None } => "try again in a minute".into(),
+        NextAction::SetToken { source } => format!(
+            "give source {source} a token that may list keys: `keydeck source set-token {source}` \
+             (on stdin)"
+        ),
+        NextAction::SyncLater { source } => format!(
+            "check the network and the URL; the cached listing is kept. Try again with \
+             `keydeck source sync {source}`"
+        ),
+        NextAction::CheckSource { source } => format!(
+            "check the URL, the dialect and (for 004) the user id of source {source} \
+             (`keydeck source list`)"
+        ),
+        NextAction::DetectDialect { source } => format!(
+            "the server does not answer in the dialect source {source} was set up with: \
+             remove it and add it again with `--dialect detect`"
+        ),
+        NextAction::AddRevokeTemplate { source } => format!(
+            "revoke the key on the server, or add source {source} again with \
+             --revoke \"DELETE /path/{{id}}\""
+        ),
+        NextAction::UseHttps => "use an https:// URL; plain http is allowed only for this \
+            machine, or with --allow-insecure (anyone on the network path can read the token \
+            and the keys)"
+            .into(),
+        NextAction::RaiseSyncBudget => "if the listing really is that large, raise \
+            sync_max_mib / sync_max_keys / sync_timeout_secs in settings.json; the cached \
+            listing is kept"
+            .into(),
+        NextAction::AskProvider => {
+            "the server's account or paging is at fault: ask its provider".into()
         }
     }
 }

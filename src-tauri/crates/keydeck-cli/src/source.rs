@@ -263,7 +263,10 @@ fn table(sources: &[SourceInfo]) {
     );
     for s in sources {
         let state = match (&s.last_error, s.synced_at) {
-            (Some(err), _) => format!("error: {}", err.code),
+            (Some(err), _) => match &err.remote {
+                Some(remote) => format!("error: {}", remote.kind),
+                None => format!("error: {}", err.code),
+            },
             (None, Some(at)) => format!("synced {}", ago(at)),
             (None, None) => "never synced".into(),
         };

@@ -255,7 +255,9 @@ fn server_errors_reach_the_user_with_what_to_do() {
     );
     assert_eq!(out.code, 5, "{out:?}");
     let error: Value = serde_json::from_str(out.stderr.lines().next().unwrap()).unwrap();
-    assert_eq!(error["error"]["code"], "remote_not_found");
+    assert_eq!(error["error"]["code"], "remote");
+    assert_eq!(error["error"]["remote"]["kind"], "not_found");
+    assert_eq!(error["error"]["action"]["kind"], "check_source");
     assert_eq!(error["error"]["remote"]["code"], "api_keys.user_not_found");
     assert_eq!(
         error["error"]["remote"]["fields"],
@@ -388,7 +390,8 @@ fn a_stopped_server_leaves_the_cached_listing_marked_stale() {
         offline_json["synced_at"], fresh["synced_at"],
         "says how old it is"
     );
-    assert_eq!(offline_json["error"]["code"], "remote_unreachable");
+    assert_eq!(offline_json["error"]["code"], "remote");
+    assert_eq!(offline_json["error"]["remote"]["kind"], "unreachable");
     assert_eq!(
         offline_json["keys"], fresh["keys"],
         "the previous listing is kept whole"
@@ -423,7 +426,8 @@ fn remote_revoke_uses_the_template_and_checks_the_result() {
     let refused = client.run(&["revoke", "alpha", "--source", "plain", "--json"], None);
     assert_eq!(refused.code, 5);
     assert!(
-        refused.stderr.contains("remote_unsupported") && refused.stderr.contains("revoke template"),
+        refused.stderr.contains("\"no_revoke_template\"")
+            && refused.stderr.contains("DELETE /path/{id}"),
         "{}",
         refused.stderr
     );
@@ -492,7 +496,7 @@ fn plain_http_to_another_host_needs_allow_insecure() {
         Some(b"t0ken-value"),
     );
     assert_eq!(out.code, 5);
-    assert!(out.stderr.contains("remote_insecure"), "{}", out.stderr);
+    assert!(out.stderr.contains("\"insecure\""), "{}", out.stderr);
     let out = client.run(
         &[
             "source",

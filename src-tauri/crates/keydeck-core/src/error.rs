@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::remote::{RemoteError, RemoteErrorKind};
+use crate::remote::RemoteError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -59,6 +59,7 @@ pub enum Error {
 }
 
 /// The stable, machine-readable side of [`Error`]: what the UI and `--json` output switch on.
+/// Every failure of a remote source is `remote`; its `kind` says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -79,24 +80,7 @@ pub enum ErrorCode {
     Clipboard,
     Cancelled,
     RateLimited,
-    RemoteUnauthorized,
-    RemoteForbidden,
-    RemoteNotFound,
-    RemoteInvalidRequest,
-    RemotePaymentRequired,
-    RemoteUpgradeRequired,
-    RemoteRateLimited,
-    RemoteNotImplemented,
-    RemoteServerError,
-    RemoteUnexpectedStatus,
-    RemoteTimeout,
-    RemoteUnreachable,
-    RemoteTooLarge,
-    RemoteInvalidResponse,
-    RemoteRedirect,
-    RemotePaging,
-    RemoteInsecure,
-    RemoteUnsupported,
+    Remote,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -108,31 +92,48 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
-impl ErrorCode {
-    /// Every error that came from (or concerns) a remote source.
-    pub fn is_remote(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RemoteUnauthorized
-                | ErrorCode::RemoteForbidden
-                | ErrorCode::RemoteNotFound
-                | ErrorCode::RemoteInvalidRequest
-                | ErrorCode::RemotePaymentRequired
-                | ErrorCode::RemoteUpgradeRequired
-                | ErrorCode::RemoteRateLimited
-                | ErrorCode::RemoteNotImplemented
-                | ErrorCode::RemoteServerError
-                | ErrorCode::RemoteUnexpectedStatus
-                | ErrorCode::RemoteTimeout
-                | ErrorCode::RemoteUnreachable
-                | ErrorCode::RemoteTooLarge
-                | ErrorCode::RemoteInvalidResponse
-                | ErrorCode::RemoteRedirect
-                | ErrorCode::RemotePaging
-                | ErrorCode::RemoteInsecure
-                | ErrorCode::RemoteUnsupported
-        )
-    }
+/// What the user can do next, as data: the CLI words it as a command, the window as a button
+/// or a sentence. The core never words a front end's hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NextAction {
+    /// Look up the names and ids there are.
+    ListKeys,
+    /// See which remote sources there are.
+    ListSources,
+    ChooseAnotherName,
+    UnlockKeyring,
+    /// Start a Secret Service (listing still works without one).
+    StartKeyring,
+    /// Check the vault against the keyring.
+    RunDoctor,
+    /// A revoked key stays revoked: add a new one.
+    AddNewKey,
+    /// Give a key its secret again (the keyring lost it).
+    SetSecret { key: String },
+    UpdateKeydeck,
+    /// Point keydeck at a keydeck data directory.
+    ChooseHome,
+    /// Show the secret instead of copying it (no clipboard here).
+    RevealInstead,
+    /// Wait, then try again.
+    WaitAndRetry { seconds: Option<u64> },
+    /// Give the source a (better) token.
+    SetToken { source: String },
+    /// Sync the source again later; its cached listing is kept meanwhile.
+    SyncLater { source: String },
+    /// Check the source's URL, dialect and user id.
+    CheckSource { source: String },
+    /// Connect the source again, detecting its dialect.
+    DetectDialect { source: String },
+    /// Give the source a revoke request, or revoke the key on the server.
+    AddRevokeTemplate { source: String },
+    /// Use an https:// URL.
+    UseHttps,
+    /// Raise the sync budget (settings), if the listing is really that large.
+    RaiseSyncBudget,
+    /// The server's account or implementation is at fault: its provider can help.
+    AskProvider,
 }
 
 impl Error {
@@ -155,71 +156,32 @@ impl Error {
             Error::Clipboard(_) => ErrorCode::Clipboard,
             Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
-            Error::Remote(remote) => match remote.kind {
-                RemoteErrorKind::Unauthorized => ErrorCode::RemoteUnauthorized,
-                RemoteErrorKind::Forbidden => ErrorCode::RemoteForbidden,
-                RemoteErrorKind::NotFound => ErrorCode::RemoteNotFound,
-                RemoteErrorKind::InvalidRequest => ErrorCode::RemoteInvalidRequest,
-                RemoteErrorKind::PaymentRequired => ErrorCode::RemotePaymentRequired,
-                RemoteErrorKind::UpgradeRequired => ErrorCode::RemoteUpgradeRequired,
-                RemoteErrorKind::RateLimited => ErrorCode::RemoteRateLimited,
-                RemoteErrorKind::NotImplemented => ErrorCode::RemoteNotImplemented,
-                RemoteErrorKind::ServerError => ErrorCode::RemoteServerError,
-                RemoteErrorKind::UnexpectedStatus => ErrorCode::RemoteUnexpectedStatus,
-                RemoteErrorKind::Timeout => ErrorCode::RemoteTimeout,
-                RemoteErrorKind::Unreachable => ErrorCode::RemoteUnreachable,
-                RemoteErrorKind::TooLarge => ErrorCode::RemoteTooLarge,
-                RemoteErrorKind::InvalidResponse => ErrorCode::RemoteInvalidResponse,
-                RemoteErrorKind::Redirect => ErrorCode::RemoteRedirect,
-                RemoteErrorKind::Paging => ErrorCode::RemotePaging,
-                RemoteErrorKind::Insecure => ErrorCode::RemoteInsecure,
-                RemoteErrorKind::Unsupported => ErrorCode::RemoteUnsupported,
-            },
+            Error::Remote(_) => ErrorCode::Remote,
         }
     }
 
-    /// What the user should do next.
-    pub fn hint(&self) -> Option<String> {
-        let hint = match self {
-            Error::NotFound(_) => "run `keydeck list` to see the names and ids in this vault",
-            Error::SourceNotFound(_) => "the local vault is the source `local`; no remote sources are configured",
-            Error::DuplicateName(_) => "choose another name, or rename the existing key first",
-            Error::KeyringLocked(_) => {
-                "unlock your login keyring (GNOME Keyring / KWallet / Keychain) and try again"
-            }
-            Error::KeyringUnavailable(_) => {
-                "keydeck keeps secrets only in the OS keyring: start a Secret Service \
-                 (e.g. gnome-keyring-daemon) in a D-Bus session and try again; listing still works"
-            }
-            Error::Keyring(_) => "run `keydeck doctor` to check the vault against the keyring",
-            Error::KeyRevoked(_) => "a revoked key cannot be used again; add a new key instead",
-            Error::SecretMissing(_) => {
-                "set the secret again with `keydeck rotate`, or remove the key; `keydeck doctor` lists all such keys"
-            }
-            Error::VaultTooNew { .. } => {
-                "update keydeck; the file was left untouched"
-            }
-            Error::NotAVault { .. } => {
-                "point --home (or KEYDECK_HOME) at a keydeck data directory; the file was left untouched"
-            }
-            Error::Database(_) => "run `keydeck doctor`; if it persists, restore a backup made with `keydeck backup`",
-            Error::Remote(remote) => {
-                return Some(match &remote.server_hint {
-                    Some(server) => format!("{} (the server says: {server})", remote.advice()),
-                    None => remote.advice(),
-                })
-            }
-            Error::Clipboard(_) => {
-                "keydeck needs a graphical session (X11 or Wayland) to copy; use `keydeck reveal` to print the secret instead"
-            }
-            Error::RateLimited { .. } => {
-                "keydeck limits how fast the window reveals secrets, so a script in the page cannot read them all at once"
-            }
+    /// What the user can do next, if anything.
+    pub fn action(&self) -> Option<NextAction> {
+        Some(match self {
+            Error::NotFound(_) => NextAction::ListKeys,
+            Error::SourceNotFound(_) => NextAction::ListSources,
+            Error::DuplicateName(_) => NextAction::ChooseAnotherName,
+            Error::KeyringLocked(_) => NextAction::UnlockKeyring,
+            Error::KeyringUnavailable(_) => NextAction::StartKeyring,
+            Error::Keyring(_) | Error::Database(_) => NextAction::RunDoctor,
+            Error::KeyRevoked(_) => NextAction::AddNewKey,
+            Error::SecretMissing(key) => NextAction::SetSecret { key: key.clone() },
+            Error::VaultTooNew { .. } => NextAction::UpdateKeydeck,
+            Error::NotAVault { .. } => NextAction::ChooseHome,
+            Error::Clipboard(_) => NextAction::RevealInstead,
+            Error::RateLimited { wait_secs, .. } => NextAction::WaitAndRetry {
+                seconds: Some(*wait_secs),
+            },
+            Error::Remote(remote) => return remote.action(),
             Error::Io(_) | Error::InvalidInput(_) | Error::Usage(_) | Error::Cancelled(_) => {
                 return None
             }
-        };
-        Some(hint.to_string())
+        })
     }
 }
 
@@ -246,7 +208,8 @@ impl From<std::io::Error> for Error {
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
-    pub hint: Option<String>,
+    /// What the user can do next; each front end words it.
+    pub action: Option<NextAction>,
     /// Everything a remote server said, for errors from a remote source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -258,7 +221,7 @@ impl From<&Error> for ErrorBody {
         ErrorBody {
             code: err.code(),
             message: err.to_string(),
-            hint: err.hint(),
+            action: err.action(),
             remote: match err {
                 Error::Remote(remote) => Some(remote.clone()),
                 _ => None,

@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod error;
 pub mod exchange;
+pub mod keydeck;
 pub mod mask;
 pub mod model;
 pub mod process;
@@ -15,9 +16,11 @@ pub mod settings;
 pub mod text;
 pub mod vault;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, NextAction, Result};
+pub use keydeck::Keydeck;
 pub use model::{
     KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
+    Unable,
 };
 pub use secret::Secret;
 pub use secret_store::{KeyringStore, MemoryStore, SecretStore};

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::remote::DialectId;
 use crate::{Error, Result};
 
 /// The `source` of every key in the local vault.
@@ -82,6 +83,23 @@ pub struct KeyRecord {
     /// Fields of a remote source that have no column here.
     #[ts(type = "Record<string, unknown>")]
     pub details: BTreeMap<String, serde_json::Value>,
+    /// Why keydeck cannot reveal or copy this key's secret, when it cannot.
+    pub cannot_reveal: Option<Unable>,
+    /// Why keydeck cannot revoke this key, when it cannot.
+    pub cannot_revoke: Option<Unable>,
+}
+
+/// Why keydeck cannot do something with a key: each front end words it beside the action
+/// it disables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Unable {
+    /// The key is revoked (its secret is gone).
+    Revoked,
+    /// The key's dialect returns no full keys, so keydeck holds no secret for it.
+    NoFullKeys { dialect: DialectId },
+    /// Revoking is not part of the key's dialect, and its source has no revoke request.
+    NoRevokeRequest { dialect: DialectId },
 }
 
 /// One key with everything the vault knows about it (still no secret).

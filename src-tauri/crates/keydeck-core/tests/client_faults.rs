@@ -10,6 +10,7 @@ use keydeck_core::remote::client::Endpoint;
 use keydeck_core::remote::{
     AuthStyle, Client, ClientConfig, DialectId, RemoteError, RemoteErrorKind, RemoteKey,
 };
+use keydeck_core::error::NextAction;
 use keydeck_core::{Error, Secret};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -270,7 +271,10 @@ async fn a_retry_after_beyond_the_cap_is_shown_not_waited() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(err.kind, RemoteErrorKind::RateLimited);
     assert_eq!(err.retry_after_secs, Some(120));
-    assert!(err.advice().contains("120 s"), "{}", err.advice());
+    assert_eq!(
+        err.action(),
+        Some(NextAction::WaitAndRetry { seconds: Some(120) })
+    );
 }
 
 #[tokio::test]
@@ -563,7 +567,7 @@ async fn every_error_status_of_every_seed_becomes_the_typed_error() {
                     assert_eq!(err.fields, vec!["user_id"], "{what}");
                 }
             }
-            assert!(!err.advice().is_empty());
+            assert!(err.action().is_some(), "{what}: no next action");
         }
     }
 }
@@ -571,18 +575,20 @@ async fn every_error_status_of_every_seed_becomes_the_typed_error() {
 #[tokio::test]
 async fn what_to_do_next_depends_on_the_status() {
     let cases = [
-        (401, "keydeck source set-token test"),
-        (426, "upgrade"),
-        (402, "usage limits"),
+        (401, NextAction::SetToken { source: "test".into() }),
+        (426, NextAction::UpdateKeydeck),
+        (402, NextAction::AskProvider),
+        (404, NextAction::CheckSource { source: "test".into() }),
+        (500, NextAction::SyncLater { source: "test".into() }),
     ];
-    for (status, advice) in cases {
+    for (status, action) in cases {
         let server = MockServer::start().await;
         Mock::given(path("/keys"))
             .respond_with(ResponseTemplate::new(status))
             .mount(&server)
             .await;
         let err = remote(list(&server, DialectId::D001).await);
-        assert!(err.advice().contains(advice), "{status}: {}", err.advice());
+        assert_eq!(err.action(), Some(action), "{status}");
     }
 }
 
@@ -595,7 +601,7 @@ async fn a_credential_echoed_by_the_server_is_never_passed_on() {
         .mount(&server)
         .await;
     let err = remote(list(&server, DialectId::D001).await);
-    let everything = format!("{err:?} {} {}", err.describe(), err.advice());
+    let everything = format!("{err:?} {}", err.describe());
     assert!(!everything.contains(TOKEN), "{everything}");
     assert!(err.message.contains("***"));
 }

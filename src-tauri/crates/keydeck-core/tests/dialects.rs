@@ -422,6 +422,8 @@ fn record(
         revoke_reason: None,
         owner: None,
         details: BTreeMap::new(),
+        cannot_reveal: None,
+        cannot_revoke: None,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use keydeck_core::remote::{Client, ClientConfig, DialectId, SyncProgress, SyncWatch};
+use keydeck_core::remote::{
+    Client, ClientConfig, DialectId, RemoteErrorKind, SyncProgress, SyncWatch,
+};
 use keydeck_core::secret_store::Space;
 use keydeck_core::vault::SourceSpec;
 use keydeck_core::{ErrorCode, KeyStatus, ListQuery, MemoryStore, Secret, SecretStore, Vault};
@@ -37,6 +39,13 @@ async fn vault() -> (tempfile::TempDir, Vault, Stored) {
 fn key(id: &str, secret: &str) -> serde_json::Value {
     json!({ "id": id, "key": secret, "keyType": "secret", "accountId": "acct", "name": id,
             "revoked": false, "createdAt": "2025-01-01T00:00:00Z" })
+}
+
+fn remote_kind(err: &keydeck_core::Error) -> RemoteErrorKind {
+    match err {
+        keydeck_core::Error::Remote(remote) => remote.kind,
+        other => panic!("not a remote error: {other:?}"),
+    }
 }
 
 fn source_query(name: &str) -> ListQuery {
@@ -84,7 +93,7 @@ async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
     );
 
     let err = vault.sync_source("acme", &client).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RemoteInvalidResponse);
+    assert_eq!(remote_kind(&err), RemoteErrorKind::InvalidResponse);
     assert_eq!(
         vault.list(&source_query("acme")).await.unwrap(),
         first,
@@ -93,8 +102,8 @@ async fn a_failed_sync_keeps_the_previous_listing_and_records_why() {
     let info = vault.source("acme").await.unwrap();
     assert!(info.stale);
     assert_eq!(
-        info.last_error.unwrap().code,
-        ErrorCode::RemoteInvalidResponse
+        info.last_error.unwrap().remote.unwrap().kind,
+        RemoteErrorKind::InvalidResponse
     );
     assert!(
         store.get("remote/acme/c").is_none(),
@@ -256,7 +265,7 @@ async fn a_listing_over_the_sync_budget_stops_and_keeps_the_cache() {
     let (_dir, vault, store, client) = with_source(&server, config).await;
     vault.sync_source("acme", &client).await.unwrap();
     let err = vault.sync_source("acme", &client).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RemoteTooLarge);
+    assert_eq!(remote_kind(&err), RemoteErrorKind::TooLarge);
     assert!(err.to_string().contains("more than 5 keys"), "{err}");
     let listed = vault.list(&source_query("acme")).await.unwrap();
     assert_eq!(listed.len(), 1, "the previous listing stays");
@@ -274,7 +283,7 @@ async fn a_listing_over_the_sync_budget_stops_and_keeps_the_cache() {
         .sync_source("acme", &Client::new(tiny).unwrap())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::RemoteTooLarge, "{err}");
+    assert_eq!(remote_kind(&err), RemoteErrorKind::TooLarge, "{err}");
 }
 
 #[tokio::test]

@@ -162,6 +162,8 @@ pub fn hostile_keys() -> Vec<ServedKey> {
                 revoke_reason: None,
                 owner: None,
                 details: Default::default(),
+                cannot_reveal: None,
+                cannot_revoke: None,
             },
             secret: Secret::new(format!("kd_hostile_full_key_{i}_abcdefghijklmnop")).ok(),
         })

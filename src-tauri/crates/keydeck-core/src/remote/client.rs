@@ -383,7 +383,7 @@ impl Client {
                 user_id,
                 cursor: None,
             }) else {
-                tried.push(format!("{id}: skipped (needs --user-id)"));
+                tried.push(format!("{id}: skipped (needs a user id)"));
                 continue;
             };
             let auth = dialect.default_auth();
@@ -647,7 +647,7 @@ mod tests {
             assert!(check_url("s", ok, false).is_ok(), "{ok}");
         }
         let err = check_url("s", "http://keys.example.com", false).unwrap_err();
-        assert_eq!(err.code(), crate::ErrorCode::RemoteInsecure);
+        assert!(matches!(err, crate::Error::Remote(ref r) if r.kind == RemoteErrorKind::Insecure));
         assert!(check_url("s", "http://keys.example.com", true).is_ok());
         assert!(check_url("s", "https://user:pw@example.com", false).is_err());
         assert!(check_url("s", "https://example.com/?token=x", false).is_err());

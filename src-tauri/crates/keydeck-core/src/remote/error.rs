@@ -1,8 +1,11 @@
 //! What went wrong talking to a remote source: one typed error for every dialect, carrying
-//! what the server said (status, code, message, hint, request id, fields) and what to do.
+//! what the server said (status, code, message, hint, request id, fields); what to do next is
+//! a [`NextAction`].
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::error::NextAction;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -41,8 +44,23 @@ pub enum RemoteErrorKind {
     Paging,
     /// Plain `http://` to a host that is not this machine.
     Insecure,
-    /// The source cannot do this (no revoke template, a URL keydeck cannot use).
+    /// The source cannot be used this way (a URL keydeck cannot use, a bad setting).
     Unsupported,
+    /// The keyring has no credential for the source.
+    NoCredential,
+    /// Revoking is not part of the dialect and the source has no revoke request.
+    NoRevokeTemplate,
+    /// The dialect returns no full keys, so there is no secret to reveal or copy.
+    NoFullKeys,
+}
+
+impl std::fmt::Display for RemoteErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(kind)) => f.write_str(&kind),
+            _ => write!(f, "{self:?}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -98,61 +116,33 @@ impl RemoteError {
         }
     }
 
-    /// What the user should do next, in keydeck's words.
-    pub fn advice(&self) -> String {
-        let s = &self.source;
-        match self.kind {
-            RemoteErrorKind::Unauthorized => format!(
-                "the token for source {s} was rejected: update it with `keydeck source set-token {s}`"
-            ),
-            RemoteErrorKind::Forbidden => format!(
-                "the token for source {s} may not list keys: use a token with that permission (`keydeck source set-token {s}`)"
-            ),
-            RemoteErrorKind::NotFound => format!(
-                "check the URL, the dialect and (for 004) the user id of source {s}"
-            ),
-            RemoteErrorKind::InvalidRequest => {
-                "the server refused the request; check the source's settings".to_string()
-            }
-            RemoteErrorKind::PaymentRequired => {
-                "the account's usage limits are exceeded: check its plan or billing with the provider".into()
-            }
-            RemoteErrorKind::UpgradeRequired => {
-                "the server requires a newer client or API version: upgrade keydeck, or check the provider's changelog".into()
-            }
-            RemoteErrorKind::RateLimited => match self.retry_after_secs {
-                Some(secs) => format!("the server asks to wait {secs} s; try again after that"),
-                None => "the server is rate limiting; try again in a minute".into(),
+    /// What the user can do next.
+    pub fn action(&self) -> Option<NextAction> {
+        let source = self.source.clone();
+        Some(match self.kind {
+            RemoteErrorKind::Unauthorized
+            | RemoteErrorKind::Forbidden
+            | RemoteErrorKind::NoCredential => NextAction::SetToken { source },
+            RemoteErrorKind::NotFound
+            | RemoteErrorKind::InvalidRequest
+            | RemoteErrorKind::NotImplemented
+            | RemoteErrorKind::UnexpectedStatus
+            | RemoteErrorKind::Redirect
+            | RemoteErrorKind::Unsupported => NextAction::CheckSource { source },
+            RemoteErrorKind::PaymentRequired | RemoteErrorKind::Paging => NextAction::AskProvider,
+            RemoteErrorKind::UpgradeRequired => NextAction::UpdateKeydeck,
+            RemoteErrorKind::RateLimited => NextAction::WaitAndRetry {
+                seconds: self.retry_after_secs,
             },
-            RemoteErrorKind::NotImplemented => {
-                "this server does not implement listing keys; check the dialect".into()
-            }
-            RemoteErrorKind::ServerError => {
-                "the server failed; the cached listing is kept. Try again later".into()
-            }
-            RemoteErrorKind::UnexpectedStatus => {
-                "check the URL and the dialect of the source".into()
-            }
-            RemoteErrorKind::Timeout | RemoteErrorKind::Unreachable => {
-                "check the network and the URL; the cached listing is kept".into()
-            }
-            RemoteErrorKind::TooLarge => {
-                "the answer is too large to be a key listing; check the URL".into()
-            }
-            RemoteErrorKind::InvalidResponse => format!(
-                "the server does not answer in the dialect source {s} was set up with; re-add it with `--dialect detect` to check"
-            ),
-            RemoteErrorKind::Redirect => {
-                "point the source at the final URL; keydeck never sends a credential to another host".into()
-            }
-            RemoteErrorKind::Paging => "the server's paging is broken; report it to the provider".into(),
-            RemoteErrorKind::Insecure => {
-                "use an https:// URL; plain http is allowed only for this machine, or with --allow-insecure (anyone on the network path can read the token and the keys)".into()
-            }
-            RemoteErrorKind::Unsupported => {
-                "`keydeck source list` shows how each source is set up".into()
-            }
-        }
+            RemoteErrorKind::ServerError
+            | RemoteErrorKind::Timeout
+            | RemoteErrorKind::Unreachable => NextAction::SyncLater { source },
+            RemoteErrorKind::TooLarge => NextAction::RaiseSyncBudget,
+            RemoteErrorKind::InvalidResponse => NextAction::DetectDialect { source },
+            RemoteErrorKind::Insecure => NextAction::UseHttps,
+            RemoteErrorKind::NoRevokeTemplate => NextAction::AddRevokeTemplate { source },
+            RemoteErrorKind::NoFullKeys => return None,
+        })
     }
 
     /// One line with everything the server said.

@@ -81,7 +81,7 @@ impl Vault {
                     OnDuplicate::Error => {
                         return Err(Error::InvalidInput(format!(
                             "line {line}: a key named `{}` already exists; nothing was imported \
-                             (use --on-duplicate skip or --on-duplicate rename)",
+                             (choose to skip or rename duplicates)",
                             key.name
                         )))
                     }

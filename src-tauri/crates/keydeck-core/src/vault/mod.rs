@@ -27,6 +27,8 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::model::KeyPage;
 use crate::model::LOCAL_SOURCE;
+use crate::model::Unable;
+use crate::remote::DialectId;
 use crate::secret_store::Space;
 use crate::{
     Error, KeyDetail, KeyEvent, KeyRecord, KeyUpdate, ListQuery, NewKey, Result, Secret,
@@ -74,6 +76,9 @@ struct KeyRow {
     revoked_at: Option<i64>,
     revoke_reason: Option<String>,
     status: String,
+    has_secret: bool,
+    has_revoke_request: bool,
+    dialect: Option<String>,
 }
 
 /// Starts a query (`head`: `SELECT *` or `SELECT count(*)`) over keys with their derived
@@ -88,6 +93,7 @@ fn select_keys(
     sql.push(
         " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
          created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
+         has_secret, has_revoke_request, dialect, \
          CASE WHEN revoked THEN 'revoked' \
               WHEN NOT status_known THEN 'unknown' \
               WHEN expires_at IS NOT NULL AND expires_at <= ",
@@ -236,7 +242,7 @@ impl Vault {
             0 => Err(Error::NotFound(id_or_name.to_string())),
             2 if found[0].source != LOCAL_SOURCE && found[0].source != found[1].source => {
                 Err(Error::Usage(format!(
-                    "`{id_or_name}` matches keys of the sources `{}` and `{}`; name one with --source",
+                    "`{id_or_name}` matches keys of the sources `{}` and `{}`; name its source",
                     found[0].source, found[1].source
                 )))
             }
@@ -582,7 +588,19 @@ impl TryFrom<KeyRow> for KeyRecord {
         };
         let details = serde_json::from_str(&row.details)
             .map_err(|e| Error::Database(format!("column details of key {}: {e}", row.id)))?;
+        let dialect: Option<DialectId> = row.dialect.as_deref().map(str::parse).transpose()?;
+        let revoked = row.status == "revoked";
+        let (cannot_reveal, cannot_revoke) = match dialect {
+            _ if revoked => (Some(Unable::Revoked), Some(Unable::Revoked)),
+            Some(dialect) => (
+                (!row.has_secret).then_some(Unable::NoFullKeys { dialect }),
+                (!row.has_revoke_request).then_some(Unable::NoRevokeRequest { dialect }),
+            ),
+            None => (None, None),
+        };
         Ok(KeyRecord {
+            cannot_reveal,
+            cannot_revoke,
             scopes: list("scopes", &row.scopes)?,
             tags: list("tags", &row.tags)?,
             status: row.status.parse()?,

@@ -122,8 +122,8 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         if meta.uid() != me {
             return Err(Error::InvalidInput(format!(
                 "the keydeck data directory {} belongs to another user (uid {}); keydeck keeps \
-                 its vault only in a directory of your own: choose another with --home or \
-                 KEYDECK_HOME",
+                 its vault only in a directory of your own: choose another data directory \
+                 (KEYDECK_HOME)",
                 dir.display(),
                 meta.uid()
             )));
@@ -131,7 +131,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         if meta.mode() & 0o022 != 0 {
             return Err(Error::InvalidInput(format!(
                 "the keydeck data directory {} can be written by other users; make it yours \
-                 alone with `chmod 700 {}` (or choose another with --home)",
+                 alone with `chmod 700 {}`, or choose another data directory",
                 dir.display(),
                 dir.display()
             )));

@@ -87,7 +87,7 @@ impl Vault {
         if !has_secret {
             return Err(RemoteError::new(
                 &record.source,
-                RemoteErrorKind::Unsupported,
+                RemoteErrorKind::NoFullKeys,
                 format!(
                     "its dialect does not return full keys, so keydeck has no secret for `{}`",
                     record.name
@@ -287,7 +287,7 @@ impl Vault {
         outcome.map_err(|err| {
             Error::Keyring(format!(
                 "`{what}` is {done}, but the keyring did not delete its secret ({err}); \
-                 `keydeck doctor --repair` deletes it"
+                 repairing the vault deletes it"
             ))
         })
     }

@@ -20,8 +20,8 @@ use crate::remote::{
 use crate::secret_store::item;
 use crate::{Error, KeyRecord, KeyStatus, Result, Secret};
 
-/// What `source add` is given.
-#[derive(Debug, Clone, Default)]
+/// What adding a source is given (the token travels separately, as a [`Secret`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct SourceSpec {
     pub name: String,
     pub url: String,
@@ -94,6 +94,24 @@ struct SourceRow {
     last_attempt_at: Option<i64>,
     last_error: Option<String>,
     key_count: i64,
+}
+
+impl SourceSpec {
+    /// The spec as typed, tidied: name and URL trimmed, blank settings unset (an empty auth
+    /// scheme stays: it means "send the bare credential").
+    pub fn normalized(self) -> SourceSpec {
+        let set = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        SourceSpec {
+            name: self.name.trim().to_string(),
+            url: self.url.trim().to_string(),
+            dialect: self.dialect,
+            auth_header: set(self.auth_header),
+            auth_scheme: self.auth_scheme.map(|s| s.trim().to_string()),
+            user_id: set(self.user_id),
+            revoke_template: set(self.revoke_template),
+            allow_insecure: self.allow_insecure,
+        }
+    }
 }
 
 fn effective_auth(dialect: DialectId, header: Option<&str>, scheme: Option<&str>) -> AuthStyle {
@@ -245,7 +263,7 @@ impl Vault {
         };
         if dialect == DialectId::D004 && user_id.is_none() {
             return Err(Error::InvalidInput(
-                "dialect 004 lists one user's keys: give the user id with --user-id".into(),
+                "dialect 004 lists one user's keys: give the user id".into(),
             ));
         }
 
@@ -368,13 +386,11 @@ impl Vault {
             .store_call(move |store| store.get(&id))
             .await?
             .ok_or_else(|| {
-                unsupported(
+                Error::from(RemoteError::new(
                     &info.name,
-                    format!(
-                        "no credential in the keyring; set one with `keydeck source set-token {}`",
-                        info.name
-                    ),
-                )
+                    RemoteErrorKind::NoCredential,
+                    "the keyring has no credential for this source",
+                ))
             })?;
         Ok((url, credential))
     }
@@ -533,14 +549,15 @@ impl Vault {
     pub async fn revoke_remote(&self, record: &KeyRecord, client: &Client) -> Result<RemoteRevoke> {
         let info = self.source(&record.source).await?;
         let Some(template) = &info.revoke_template else {
-            return Err(unsupported(
+            return Err(RemoteError::new(
                 &info.name,
+                RemoteErrorKind::NoRevokeTemplate,
                 format!(
-                    "revoking is not part of dialect {}'s API and this source has no revoke template; \
-                     revoke the key on the server, or re-add the source with --revoke \"DELETE /path/{{id}}\"",
+                    "revoking is not part of dialect {}'s API and this source has no revoke request",
                     info.dialect
                 ),
-            ));
+            )
+            .into());
         };
         let (method, path) = parse_revoke_template(&info.name, template)?;
         let encode = crate::remote::encode_component;

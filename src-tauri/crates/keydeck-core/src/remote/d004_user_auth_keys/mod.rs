@@ -79,7 +79,7 @@ impl Dialect for D004 {
         let user_id = params
             .user_id
             .filter(|u| !u.is_empty())
-            .ok_or("dialect 004 lists one user's keys: give the user id with --user-id")?;
+            .ok_or("dialect 004 lists one user's keys: give the user id")?;
         Ok(list_path_for(user_id))
     }
 
