@@ -1,26 +1,30 @@
-/// The window's commands. Each gets an `allow-…` permission, and `capabilities/default.json`
-/// grants exactly these: nothing else the webview could call.
-const COMMANDS: &[&str] = &[
-    "list_keys",
-    "key_detail",
-    "add_key",
-    "edit_key",
-    "rotate_key",
-    "revoke_key",
-    "delete_key",
-    "reveal_secret",
-    "copy_secret",
-    "list_sources",
-    "add_source",
-    "remove_source",
-    "sync_source",
-    "cancel_sync",
-    "set_source_token",
-    "get_settings",
-    "save_settings",
-];
+// The window's commands come from src-tauri/src/command_list.rs: each gets an `allow-…`
+// permission, and `capabilities/default.json` grants exactly these (tests/ipc.rs checks it).
+include!("src/command_list.rs");
+
+/// The names of the commands the list holds.
+macro_rules! names {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $answer:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+const COMMANDS: &[&str] = app_commands!(names);
 
 fn main() {
+    // The UI is embedded from ui/dist: a clone that has not built it yet still compiles
+    // (clippy, cargo check), and the window then says how to build it.
+    let dist = std::path::Path::new("ui/dist");
+    if !dist.join("index.html").exists() {
+        std::fs::create_dir_all(dist).expect("ui/dist can be created");
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>keydeck</title><p>The window's UI is not built: run \
+             <code>npm run build</code> in ui/ (scripts/run.sh does), then build keydeck again.",
+        )
+        .expect("ui/dist/index.html can be written");
+    }
+    println!("cargo:rerun-if-changed=src/command_list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

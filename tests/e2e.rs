@@ -468,16 +468,17 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     app.wait_js("return document.querySelector('[role=dialog]') === null")
         .await;
     app.click("Sync wrong-token").await;
+    // What the server said, and a button that does the fix (no CLI command in the window).
     let banner = app
         .find(By::XPath(
-            "//*[@role='status' and contains(., 'set-token')]",
+            "//*[@role='status' and contains(., 'Authentication failed')]",
         ))
         .await;
-    assert!(banner
-        .text()
-        .await
-        .unwrap()
-        .contains("Authentication failed"));
+    assert!(!banner.text().await.unwrap().contains("keydeck "));
+    app.find(By::XPath(
+        "//button[starts-with(@aria-label, 'Set a new token')]",
+    ))
+    .await;
     app.wait_js("return document.querySelector('nav').innerText.includes('token rejected')")
         .await;
     app.screenshot("error-state").await;

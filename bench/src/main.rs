@@ -122,7 +122,8 @@ async fn main() {
     let keys = client
         .list(&endpoint, DialectId::D002.dialect(), None, &watch)
         .await
-        .unwrap();
+        .unwrap()
+        .keys;
     assert_eq!(keys.len(), 10_000);
     let ours = best(5, || {
         client.list(&endpoint, DialectId::D002.dialect(), None, &watch)

@@ -1,8 +1,12 @@
 //! What the window sends that the core has no type for. Generated into TypeScript with the
 //! rest (tests/bindings.rs).
 
+use keydeck_core::remote::client::OnProgress;
+use keydeck_core::remote::SyncProgress;
 use keydeck_core::{Error, KeyUpdate, Result, Secret};
 use serde::{Deserialize, Serialize};
+use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError};
+use tauri::Runtime;
 use ts_rs::TS;
 
 /// A key of one source (ids are unique within a source).
@@ -59,36 +63,51 @@ impl From<KeyEdit> for KeyUpdate {
 /// A new remote source, with its token (which goes to the keyring).
 #[derive(Deserialize, TS)]
 pub struct SourceInput {
-    pub name: String,
-    pub url: String,
-    /// `None`: detect the dialect.
-    pub dialect: Option<keydeck_core::remote::DialectId>,
-    pub auth_header: Option<String>,
-    pub auth_scheme: Option<String>,
-    pub user_id: Option<String>,
-    pub revoke_template: Option<String>,
-    pub allow_insecure: bool,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub spec: keydeck_core::vault::SourceSpec,
     pub token: String,
 }
 
 impl SourceInput {
     pub fn split(self) -> Result<(keydeck_core::vault::SourceSpec, Secret)> {
-        let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let token =
             Secret::new(self.token).map_err(|e| Error::InvalidInput(format!("the token: {e}")))?;
-        Ok((
-            keydeck_core::vault::SourceSpec {
-                name: self.name.trim().to_string(),
-                url: self.url.trim().to_string(),
-                dialect: self.dialect,
-                auth_header: blank(self.auth_header),
-                auth_scheme: self.auth_scheme.map(|s| s.trim().to_string()),
-                user_id: blank(self.user_id),
-                revoke_template: blank(self.revoke_template),
-                allow_insecure: self.allow_insecure,
-            },
-            token,
-        ))
+        Ok((self.spec, token))
+    }
+}
+
+/// `sync_source`'s progress: a Tauri channel the page passes, typed for the command map.
+pub struct ProgressChannel(Channel<SyncProgress>);
+
+impl ProgressChannel {
+    pub fn into_callback(self) -> OnProgress {
+        Box::new(move |progress: &SyncProgress| {
+            let _ = self.0.send(progress.clone());
+        })
+    }
+}
+
+impl<'de, R: Runtime> CommandArg<'de, R> for ProgressChannel {
+    fn from_command(command: CommandItem<'de, R>) -> std::result::Result<Self, InvokeError> {
+        Channel::from_command(command).map(ProgressChannel)
+    }
+}
+
+/// The TypeScript type of a command's argument or answer, for the command map.
+pub trait IpcType {
+    fn ts_type() -> String;
+}
+
+impl<T: TS> IpcType for T {
+    fn ts_type() -> String {
+        T::name()
+    }
+}
+
+impl IpcType for ProgressChannel {
+    fn ts_type() -> String {
+        "Channel<SyncProgress>".into()
     }
 }
 

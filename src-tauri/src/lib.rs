@@ -1,112 +1,92 @@
-//! The Tauri shell: opens the vault, registers the commands, starts the window. Everything
-//! it does is in keydeck-core; this crate only connects it to the webview.
+//! The Tauri shell: opens keydeck, registers the commands, starts the window. Everything it
+//! does is in keydeck-core; this crate only connects it to the webview.
 
 mod clipboard;
+#[macro_use]
 pub mod commands;
 mod error;
+mod handlers;
 pub mod ipc;
 mod window;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Mutex;
 
 use keydeck_core::rate_limit::RateLimit;
-use keydeck_core::remote::{CancellationToken, Client, ClientConfig};
-use keydeck_core::{Settings, Vault};
+use keydeck_core::remote::{CancellationToken, ClientConfig};
+use keydeck_core::Keydeck;
 use tauri::Manager;
 
 pub use error::AppError;
 
 /// What the commands share.
 pub struct AppState {
-    /// The vault, or why it could not be opened (the window shows it with its hint).
-    vault: Result<Vault, AppError>,
-    home: PathBuf,
-    settings: RwLock<Settings>,
-    /// Rebuilt when the settings change (the sync budget is in them).
-    client: RwLock<Arc<Client>>,
+    /// keydeck, or why its vault could not be opened (every command answers that, with what
+    /// to do; the window shows it instead of the keys).
+    keydeck: Result<Keydeck, AppError>,
     clipboard: clipboard::ClipboardGuard,
-    /// The Cancel of each sync under way, by source name.
-    syncs: Mutex<HashMap<String, CancellationToken>>,
+    syncs: Syncs,
     /// Reveals and copies from the window.
     reveals: RateLimit,
 }
 
 impl AppState {
-    pub fn vault(&self) -> Result<&Vault, AppError> {
-        self.vault.as_ref().map_err(Clone::clone)
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.settings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    pub fn client(&self) -> Arc<Client> {
-        Arc::clone(&self.client.read().unwrap_or_else(|e| e.into_inner()))
+    pub fn keydeck(&self) -> Result<&Keydeck, AppError> {
+        self.keydeck.as_ref().map_err(Clone::clone)
     }
 }
 
-/// The HTTP client with the sync budget `settings` give.
-fn client_for(settings: &Settings) -> Result<Arc<Client>, keydeck_core::Error> {
-    Client::new(settings.client_config(ClientConfig::default())).map(Arc::new)
+/// The Cancel of each sync under way, by source name.
+#[derive(Default)]
+pub struct Syncs(Mutex<HashMap<String, CancellationToken>>);
+
+impl Syncs {
+    /// Registers a sync's Cancel until the returned guard is dropped.
+    pub fn start<'a>(&'a self, name: &str, cancel: &CancellationToken) -> impl Drop + 'a {
+        self.map().insert(name.to_string(), cancel.clone());
+        SyncGuard(self, name.to_string())
+    }
+
+    /// Stops the sync of `name`, if one is under way.
+    pub fn cancel(&self, name: &str) {
+        if let Some(cancel) = self.map().get(name) {
+            cancel.cancel();
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, CancellationToken>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-fn open() -> Result<(Vault, PathBuf, Settings), keydeck_core::Error> {
+struct SyncGuard<'a>(&'a Syncs, String);
+
+impl Drop for SyncGuard<'_> {
+    fn drop(&mut self) {
+        self.0.map().remove(&self.1);
+    }
+}
+
+fn open() -> Result<Keydeck, keydeck_core::Error> {
     let home = keydeck_core::default_home()?;
-    let settings = Settings::load(&home).unwrap_or_default();
-    let vault = tauri::async_runtime::block_on(Vault::open(&home))?
-        .with_expiring_window(settings.expiring_window());
-    Ok((vault, home, settings))
+    tauri::async_runtime::block_on(Keydeck::open(&home, ClientConfig::default()))
 }
 
 pub fn run() {
-    let (vault, home, settings) = match open() {
-        Ok((vault, home, settings)) => (Ok(vault), home, settings),
-        Err(err) => (
-            Err(AppError::from(&err)),
-            PathBuf::new(),
-            Settings::default(),
-        ),
+    let state = AppState {
+        keydeck: open().map_err(|err| AppError::from(&err)),
+        clipboard: Default::default(),
+        syncs: Default::default(),
+        reveals: RateLimit::for_reveals(),
     };
-    let client = client_for(&settings).expect("an HTTP client");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             window::create_main(app)?;
             Ok(())
         })
-        .manage(AppState {
-            vault,
-            home,
-            settings: RwLock::new(settings),
-            client: RwLock::new(client),
-            clipboard: Default::default(),
-            syncs: Default::default(),
-            reveals: RateLimit::for_reveals(),
-        })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_keys,
-            commands::key_detail,
-            commands::add_key,
-            commands::edit_key,
-            commands::rotate_key,
-            commands::revoke_key,
-            commands::delete_key,
-            commands::reveal_secret,
-            commands::copy_secret,
-            commands::list_sources,
-            commands::add_source,
-            commands::remove_source,
-            commands::sync_source,
-            commands::cancel_sync,
-            commands::set_source_token,
-            commands::get_settings,
-            commands::save_settings,
-        ])
+        .manage(state)
+        .invoke_handler(app_commands!(handler))
         .build(tauri::generate_context!())
         .expect("the keydeck window could not start");
     app.run(|handle, event| {

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
+import { step, wording } from './lib/next';
 import { app } from './lib/state.svelte';
-import { fakeBackend, record, source, type Backend } from './test/backend';
+import { everyAction, fakeBackend, record, remoteError, source, type Backend } from './test/backend';
 
 /** A fresh window over the fake backend. */
 async function renderApp() {
@@ -139,7 +140,7 @@ describe('reveal and copy', () => {
   });
 
   it('shows a rate-limited reveal with its message, and keeps the value masked', async () => {
-    backend.failing.reveal_secret = { code: 'rate_limited', message: 'too many reveals and copies from the window: try again in 42 s', hint: null };
+    backend.failing.reveal_secret = { code: 'rate_limited', message: 'too many reveals and copies from the window: try again in 42 s', action: { kind: 'wait_and_retry', seconds: null } };
     const pane = await openStripe();
     await fireEvent.click(within(pane).getByRole('button', { name: 'Reveal' }));
     const alert = await screen.findByRole('alert');
@@ -148,7 +149,7 @@ describe('reveal and copy', () => {
   });
 
   it('shows nothing red when the user declines (cancelled)', async () => {
-    backend.failing.copy_secret = { code: 'cancelled', message: 'the copy was declined', hint: null };
+    backend.failing.copy_secret = { code: 'cancelled', message: 'the copy was declined', action: null };
     const pane = await openStripe();
     await fireEvent.click(within(pane).getByRole('button', { name: 'Copy' }));
     await waitFor(() => expect(backend.last('copy_secret')).toBeDefined());
@@ -156,6 +157,39 @@ describe('reveal and copy', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.queryByText(/declined/)).toBeNull();
     expect(screen.queryByText(/Copied the secret/)).toBeNull();
+  });
+
+  it('disables Reveal and Copy where Rust has no secret to give, says why, and never asks for it', async () => {
+    backend.sources = [source({ name: 'prod', dialect: '003' })];
+    backend.keys.push(record({ name: 'remote-one', source: 'prod', mask: 'kd_…77aa', cannot_reveal: { reason: 'no_full_keys', dialect: '003' } }));
+    await renderApp();
+    await fireEvent.click(await screen.findByRole('button', { name: /^prod/ }));
+    await waitFor(() => expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one']));
+    await fireEvent.dblClick(row('remote-one'));
+    const pane = await screen.findByRole('complementary', { name: 'Details of remote-one' });
+    const why = "Dialect 003's API returns no full keys, so keydeck has no secret for this key.";
+    const reveal = within(pane).getByRole('button', { name: 'Reveal' }) as HTMLButtonElement;
+    const copy = within(pane).getByRole('button', { name: 'Copy' }) as HTMLButtonElement;
+    for (const button of [reveal, copy]) {
+      expect(button.disabled).toBe(true);
+      expect(button.title).toBe(why);
+      expect(button.getAttribute('aria-describedby')).toBe('reveal-why');
+    }
+    expect(within(pane).getByText(why).id).toBe('reveal-why');
+    await fireEvent.click(reveal);
+    await fireEvent.click(copy);
+    // Ctrl+C on its row: the same reason, said gently.
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'c', ctrlKey: true });
+    const note = await waitFor(() => screen.getAllByRole('status').find((s) => s.textContent!.includes(why))!);
+    expect(note).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(app.error).toBeNull();
+    expect(backend.last('reveal_secret')).toBeUndefined();
+    expect(backend.last('copy_secret')).toBeUndefined();
+    expect(within(pane).getByTestId('secret-value').textContent).toBe('kd_…77aa');
+    await fireEvent.click(within(note).getByRole('button', { name: 'Dismiss the note' }));
+    expect(screen.queryByText(why, { selector: '[role="status"]' })).toBeNull();
   });
 
   it('copies with Ctrl+C on a row and counts down to the clear; the secret never reaches the page', async () => {
@@ -191,8 +225,8 @@ describe('dialogs', () => {
     await waitFor(() => expect(row('new-key')).toBeTruthy());
   });
 
-  it('shows a failed add with its hint and keeps the dialog open', async () => {
-    backend.failing.add_key = { code: 'duplicate_name', message: 'a key named `stripe-live` already exists', hint: 'choose another name' };
+  it('shows a failed add with what to do next and keeps the dialog open', async () => {
+    backend.failing.add_key = { code: 'duplicate_name', message: 'a key named `stripe-live` already exists', action: { kind: 'choose_another_name' } };
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(4));
     await fireEvent.click(screen.getByRole('button', { name: '+ Add key' }));
@@ -202,7 +236,7 @@ describe('dialogs', () => {
     await fireEvent.submit(dialog.querySelector('form')!);
     const alert = await within(dialog).findByRole('alert');
     expect(alert.textContent).toContain('already exists');
-    expect(alert.textContent).toContain('choose another name');
+    expect(alert.textContent).toContain('Choose another name');
     expect(backend.last('add_key')).toMatchObject({ secret: { kind: 'generate', prefix: null } });
   });
 
@@ -224,6 +258,30 @@ describe('dialogs', () => {
     await waitFor(() => expect(within(row('stripe-live')).getByText('revoked')).toBeTruthy());
   });
 
+  it('does not revoke with Delete a key Rust says cannot be revoked, and says why instead', async () => {
+    backend.sources = [source({ name: 'prod', dialect: '000' })];
+    backend.keys.push(record({ name: 'remote-one', source: 'prod', cannot_revoke: { reason: 'no_revoke_request', dialect: '000' } }));
+    await renderApp();
+    await fireEvent.click(await screen.findByRole('button', { name: /^prod/ }));
+    await waitFor(() => expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one']));
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'Home' });
+    await fireEvent.keyDown(grid(), { key: 'Delete' });
+    const why = "Revoking is not part of dialect 000's API, and this source has no revoke request.";
+    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent!.includes(why))).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    // A revoked key of the vault says so too, and nothing is sent.
+    await fireEvent.click(screen.getByRole('button', { name: /^Local vault/ }));
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.click(row('slack-bot'));
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'Delete' });
+    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent!.includes('This key is revoked; its secret is gone.'))).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(backend.last('revoke_key')).toBeUndefined();
+  });
+
   it('saves settings', async () => {
     await renderApp();
     await fireEvent.click(await screen.findByRole('button', { name: 'Settings' }));
@@ -240,7 +298,7 @@ describe('sources', () => {
   it('shows each source with its count and state, and syncs it', async () => {
     backend.sources = [
       source({ name: 'prod', key_count: 2 }),
-      source({ name: 'flaky', key_count: 7, stale: true, last_error: { code: 'remote_unreachable', message: 'cannot connect', hint: 'check the network' } }),
+      source({ name: 'flaky', key_count: 7, stale: true, last_error: remoteError('flaky', 'unreachable', 'cannot connect') }),
     ];
     await renderApp();
     const nav = screen.getByRole('navigation', { name: 'Sources' });
@@ -291,28 +349,128 @@ describe('sources', () => {
     expect(backend.last('cancel_sync')).toBeUndefined();
   });
 
-  it('disables revoke on a remote key without a revoke template, and says why', async () => {
-    backend.sources = [source({ name: 'prod', dialect: '000' })];
-    backend.keys.push(record({ name: 'remote-one', source: 'prod' }));
+  it('disables revoke where Rust says the key cannot be revoked, and says why', async () => {
+    // The source has no revoke request, yet only what each key says counts.
+    backend.sources = [source({ name: 'prod', dialect: '000', revoke_template: null })];
+    backend.keys.push(
+      record({ name: 'remote-one', source: 'prod', cannot_revoke: { reason: 'no_revoke_request', dialect: '000' } }),
+      record({ name: 'remote-two', source: 'prod' }),
+    );
     await renderApp();
     await fireEvent.click(await screen.findByRole('button', { name: /^prod/ }));
-    await waitFor(() => expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one']));
+    await waitFor(() => expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one', 'remote-two']));
     await fireEvent.dblClick(row('remote-one'));
-    const pane = await screen.findByRole('complementary', { name: 'Details of remote-one' });
-    expect((within(pane).getByRole('button', { name: 'Revoke' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(within(pane).getByText(/no revoke template/)).toBeTruthy();
+    let pane = await screen.findByRole('complementary', { name: 'Details of remote-one' });
+    const why = "Revoking is not part of dialect 000's API, and this source has no revoke request.";
+    const revoke = within(pane).getByRole('button', { name: 'Revoke' }) as HTMLButtonElement;
+    expect(revoke.disabled).toBe(true);
+    expect(revoke.title).toBe(why);
+    expect(within(pane).getByText(why)).toBeTruthy();
     expect(within(pane).queryByRole('button', { name: 'Edit' })).toBeNull();
+    await fireEvent.dblClick(row('remote-two'));
+    pane = await screen.findByRole('complementary', { name: 'Details of remote-two' });
+    expect((within(pane).getByRole('button', { name: 'Revoke' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(within(pane).queryByText(why)).toBeNull();
+  });
+
+  it('shows a rejected token on its source, with a button that opens its Manage dialog', async () => {
+    backend.sources = [
+      source({
+        name: 'prod',
+        stale: true,
+        last_error: remoteError('prod', 'unauthorized', 'the token is not valid', {
+          status: 401,
+          server_hint: 'create a token under Settings › API keys',
+          request_id: 'req_7f3a',
+        }),
+      }),
+    ];
+    backend.keys.push(record({ name: 'remote-one', source: 'prod' }));
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    const state = await within(nav).findByText('token rejected');
+    expect(state.closest('.state')!.className).toContain('bad');
+    await fireEvent.click(within(nav).getByRole('button', { name: /^prod/ }));
+    const banner = (await screen.findByText(/the last sync failed/)).closest('[role="status"]') as HTMLElement;
+    expect(banner.textContent).toContain('the token is not valid');
+    expect(banner.textContent).toContain('Give prod a token that may list its keys.');
+    expect(banner.textContent).toContain('The server says: create a token under Settings › API keys');
+    expect(banner.textContent).toContain('Request id: req_7f3a');
+    const button = within(banner).getByRole('button', { name: 'Set a new token for prod' });
+    expect(button.textContent).toBe('Set a new token');
+    await fireEvent.click(button);
+    const dialog = await screen.findByRole('dialog', { name: 'Source prod' });
+    expect(within(dialog).getByLabelText('New token')).toBeTruthy();
+    // A new token: Rust syncs with it, no second call from the window.
+    backend.sources = [source({ name: 'prod' })];
+    await fireEvent.input(within(dialog).getByLabelText('New token'), { target: { value: 'tok_new_0123456789' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Update token' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(backend.last('set_source_token')).toEqual({ name: 'prod', token: { kind: 'given', value: 'tok_new_0123456789' } });
+    expect(backend.last('sync_source')).toBeUndefined();
+    await waitFor(() => expect(within(nav).getByText('synced 3 minutes ago')).toBeTruthy());
+    expect(screen.queryByText(/the last sync failed/)).toBeNull();
+  });
+
+  it('keeps a failed sync on its source, and reports anything else as an error', async () => {
+    backend.sources = [source({ name: 'prod' })];
+    backend.failing.sync_source = remoteError('prod', 'timeout', 'no answer within 30 s');
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    await fireEvent.click(await within(nav).findByRole('button', { name: 'Sync prod' }));
+    await waitFor(() => expect(backend.last('sync_source')).toBeDefined());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(app.error).toBeNull();
+    backend.failing.sync_source = { code: 'keyring_locked', message: 'the OS keyring is locked or refused access (dbus)', action: { kind: 'unlock_keyring' } };
+    await fireEvent.click(within(nav).getByRole('button', { name: 'Sync prod' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('the OS keyring is locked');
+    expect(alert.textContent).toContain('Unlock your login keyring');
   });
 });
 
 describe('errors and empty states', () => {
-  it('shows a vault that cannot be opened with its hint, and no table', async () => {
-    backend.failing.list_keys = { code: 'vault_too_new', message: 'the vault has schema version 9', hint: 'update keydeck; the file was left untouched' };
+  it('shows a vault that cannot be opened with what to do, and no table', async () => {
+    backend.failing.list_keys = { code: 'vault_too_new', message: 'the vault has schema version 9', action: { kind: 'update_keydeck' } };
     await renderApp();
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('schema version 9');
-    expect(alert.textContent).toContain('update keydeck');
+    expect(alert.textContent).toContain('Update to a newer keydeck; nothing was changed.');
     expect(screen.queryByRole('grid')).toBeNull();
+  });
+
+  it('words every next step without a command or a flag, and its button does the step', async () => {
+    // What the CLI would print instead: its commands and their flags.
+    const CLI = /\bkeydeck (?:add|list|show|reveal|copy|edit|revoke|rm|rotate|import|export|backup|doctor|source|serve|clipboard-hold)\b|--[a-z]|set-token/;
+    for (const action of Object.values(everyAction)) {
+      cleanup();
+      clearMocks();
+      backend = fakeBackend();
+      backend.sources = [source({ name: 'prod' })];
+      backend.failing.get_settings = { code: 'io', message: 'the settings could not be read', action };
+      await renderApp();
+      const alert = await screen.findByRole('alert');
+      await waitFor(() => expect(rows()).toHaveLength(4));
+      expect(alert.textContent, action.kind).toContain(wording(action));
+      const texts = [document.body.textContent!];
+      for (const element of document.body.querySelectorAll('*')) {
+        for (const name of ['title', 'aria-label', 'placeholder']) texts.push(element.getAttribute(name) ?? '');
+      }
+      expect(texts.filter((text) => CLI.test(text)), action.kind).toEqual([]);
+      const expected = step(action);
+      const button = within(alert).queryByRole('button', { name: expected?.name ?? /^(?!Dismiss)/ });
+      if (!expected) {
+        expect(button, action.kind).toBeNull();
+        continue;
+      }
+      expect(button!.textContent, action.kind).toBe(expected.label);
+      await fireEvent.click(button!);
+      if (expected.does === 'sync') {
+        await waitFor(() => expect(backend.last('sync_source'), action.kind).toMatchObject({ name: 'prod' }));
+      } else {
+        await screen.findByRole('dialog', { name: 'Source prod' });
+      }
+    }
   });
 
   it('tells a newcomer what to do with an empty vault', async () => {
@@ -391,10 +549,11 @@ describe('text from outside is inert', () => {
         key_count: 0,
         synced_at: null,
         stale: true,
-        last_error: { code: 'remote_server_error', message: 'source evil: \x1b]0;pwned\x07 boom \u202Eexe', hint: 'call\r\nsupport' },
+        last_error: remoteError('evil', 'server_error', '\x1b]0;pwned\x07 boom \u202Eexe', { server_hint: 'call\r\nsupport', request_id: 'req\u202E42' }),
       }),
     ];
-    backend.failing.get_settings = { code: 'keyring', message: 'settings \x1b[31mlost\u202E', hint: 'try\nagain' };
+    // Outside text reaches the wording too: a key's name in a next step.
+    backend.failing.get_settings = { code: 'secret_missing', message: 'settings \x1b[31mlost\u202E', action: { kind: 'set_secret', key: 'try\nagain' } };
   });
 
   it('renders hostile names, scopes, masks and owners in the table as markers', async () => {
@@ -459,7 +618,7 @@ describe('text from outside is inert', () => {
     expectInert();
   });
 
-  it('renders a hostile error message and hint inert: the notice, the sidebar, the banner', async () => {
+  it('renders a hostile error message and advice inert: the notice, the sidebar, the banner', async () => {
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(hostile.length));
     const notice = screen.getByRole('alert');
@@ -468,12 +627,21 @@ describe('text from outside is inert', () => {
     const nav = screen.getByRole('navigation', { name: 'Sources' });
     const state = within(nav).getByText(/^sync failed:/).closest('.state')!;
     expect(state.textContent).toBe('sync failed: \\x1b]0;pwned\\x07 boom <U+202E>exe');
-    expect(state.getAttribute('title')).toBe('source evil: \\x1b]0;pwned\\x07 boom <U+202E>exe. call\\r\\nsupport');
+    expect(state.getAttribute('title')).toBe(
+      'source evil: \\x1b]0;pwned\\x07 boom <U+202E>exe (request id req<U+202E>42) — ' +
+        'Check the network and the URL, then sync again; the last listing is kept meanwhile. — ' +
+        'The server says: call\\r\\nsupport — ' +
+        "Request id: req<U+202E>42 (quote it to the provider's support)",
+    );
     expectInert();
     await fireEvent.click(within(nav).getByRole('button', { name: /^evil/ }));
     const banner = await screen.findByText(/could not be listed yet/);
-    expect(banner.closest('[role="status"]')!.textContent).toContain('\\x1b]0;pwned\\x07 boom <U+202E>exe');
-    expect(banner.closest('[role="status"]')!.textContent).toContain('call\\r\\nsupport');
+    const said = banner.closest('[role="status"]')!;
+    expect(said.textContent).toContain('\\x1b]0;pwned\\x07 boom <U+202E>exe');
+    expect(said.textContent).not.toContain('source evil:');
+    expect(said.textContent).toContain('The server says: call\\r\\nsupport');
+    expect(said.textContent).toContain('Request id: req<U+202E>42');
+    expect(within(said as HTMLElement).getByRole('button', { name: 'Sync again: evil' })).toBeTruthy();
     expectInert();
   });
 
@@ -503,4 +671,13 @@ describe('text from outside is inert', () => {
       .replace(/[\u0000-\u001f\u007f-\u009f]/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
       .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
   }
+});
+
+describe('a source with a warning', () => {
+  it('says the server disagreed with itself, beside the source', async () => {
+    backend.sources = [source({ name: 'team', warning: "the server's `count` says 7 but it returned 1 keys" })];
+    await renderApp();
+    const state = await screen.findByText(/· warning/);
+    expect(state.closest('[title]')?.getAttribute('title')).toContain('`count` says 7');
+  });
 });

@@ -48,8 +48,10 @@ export class AppModel {
   expiring = $state(0);
   selectedIndex = $state(-1);
   detail: KeyDetail | null = $state.raw(null);
-  /** The last failure, shown with its hint until dismissed. */
+  /** The last failure, shown with what to do next until dismissed. */
   error: IpcError | null = $state.raw(null);
+  /** Why something asked for cannot be done (Rust said so beforehand): not an error. */
+  note: string | null = $state(null);
   /** The vault itself could not be opened: nothing else works. */
   fatal: IpcError | null = $state.raw(null);
 
@@ -71,6 +73,7 @@ export class AppModel {
     this.selectedIndex = -1;
     this.detail = null;
     this.error = null;
+    this.note = null;
     this.fatal = null;
     this.#generation++;
     this.#inflight.clear();
@@ -96,6 +99,11 @@ export class AppModel {
     const failure = asIpcError(error);
     // The user cancelled (a sync, a native confirmation): nothing went wrong.
     if (failure.code !== 'cancelled') this.error = failure;
+  }
+
+  /** Says gently why something cannot be done; `null` puts the note away. */
+  explain(note: string | null) {
+    this.note = note;
   }
 
   async start() {
@@ -124,6 +132,7 @@ export class AppModel {
   setQuery(change: Partial<ListQuery>) {
     this.query = { ...this.query, ...change };
     this.selectedIndex = -1;
+    this.note = null;
     this.detail = null;
     void this.reload();
   }
@@ -179,7 +188,10 @@ export class AppModel {
 
   select(index: number) {
     if (this.matching === 0) return;
-    this.selectedIndex = Math.max(0, Math.min(index, this.matching - 1));
+    const next = Math.max(0, Math.min(index, this.matching - 1));
+    // A note was about the key selected when it was given.
+    if (next !== this.selectedIndex) this.note = null;
+    this.selectedIndex = next;
   }
 
   async openDetail(index = this.selectedIndex) {
@@ -209,8 +221,8 @@ export class AppModel {
     }
   }
 
-  /** Syncs a source, with its progress in `syncing`. A failure is kept on the source (the
-   *  sidebar and the banner show it with its hint); only a failure to even try is reported as
+  /** Syncs a source, with its progress in `syncing`. A remote failure is kept on the source
+   *  (the sidebar and the banner show it with what to do next); anything else is reported as
    *  an error here, and a cancelled sync not at all. */
   async sync(name: string) {
     if (this.syncing[name]) return;
@@ -223,7 +235,7 @@ export class AppModel {
       });
     } catch (error) {
       const failure = asIpcError(error);
-      if (!failure.code.startsWith('remote_')) this.fail(failure);
+      if (failure.code !== 'remote') this.fail(failure);
     } finally {
       this.#setRun(name, null);
       await this.refreshSources();

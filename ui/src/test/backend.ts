@@ -2,10 +2,14 @@
 // the Rust side answers them, with every call recorded.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { DEFAULT_SETTINGS } from '../lib/bindings/defaults';
+import type { ErrorBody } from '../lib/bindings/ErrorBody';
 import type { KeyDetail } from '../lib/bindings/KeyDetail';
 import type { KeyPage } from '../lib/bindings/KeyPage';
 import type { KeyRecord } from '../lib/bindings/KeyRecord';
 import type { ListQuery } from '../lib/bindings/ListQuery';
+import type { NextAction } from '../lib/bindings/NextAction';
+import type { RemoteError } from '../lib/bindings/RemoteError';
+import type { RemoteErrorKind } from '../lib/bindings/RemoteErrorKind';
 import type { Settings } from '../lib/bindings/Settings';
 import type { SourceInfo } from '../lib/bindings/SourceInfo';
 import type { SyncProgress } from '../lib/bindings/SyncProgress';
@@ -30,14 +34,112 @@ export function record(overrides: Partial<KeyRecord>): KeyRecord {
     revoke_reason: null,
     owner: null,
     details: {},
+    cannot_reveal: null,
+    cannot_revoke: null,
     ...overrides,
+  };
+}
+
+/** One NextAction of every kind, for the source `prod`: the type makes it list them all, so
+ *  a kind added in Rust fails `npm run check` until tests cover it. */
+export const everyAction: { [K in NextAction['kind']]: Extract<NextAction, { kind: K }> } = {
+  list_keys: { kind: 'list_keys' },
+  list_sources: { kind: 'list_sources' },
+  choose_another_name: { kind: 'choose_another_name' },
+  unlock_keyring: { kind: 'unlock_keyring' },
+  start_keyring: { kind: 'start_keyring' },
+  run_doctor: { kind: 'run_doctor' },
+  add_new_key: { kind: 'add_new_key' },
+  set_secret: { kind: 'set_secret', key: 'stripe-live' },
+  update_keydeck: { kind: 'update_keydeck' },
+  choose_home: { kind: 'choose_home' },
+  reveal_instead: { kind: 'reveal_instead' },
+  wait_and_retry: { kind: 'wait_and_retry', seconds: null },
+  set_token: { kind: 'set_token', source: 'prod' },
+  sync_later: { kind: 'sync_later', source: 'prod' },
+  check_source: { kind: 'check_source', source: 'prod' },
+  detect_dialect: { kind: 'detect_dialect', source: 'prod' },
+  add_revoke_template: { kind: 'add_revoke_template', source: 'prod' },
+  use_https: { kind: 'use_https' },
+  raise_sync_budget: { kind: 'raise_sync_budget' },
+  ask_provider: { kind: 'ask_provider' },
+};
+
+/** What Rust's RemoteError::action answers for each kind. */
+function remoteAction(kind: RemoteErrorKind, source: string, retryAfter: number | null): NextAction | null {
+  switch (kind) {
+    case 'unauthorized':
+    case 'forbidden':
+    case 'no_credential':
+      return { kind: 'set_token', source };
+    case 'not_found':
+    case 'invalid_request':
+    case 'not_implemented':
+    case 'unexpected_status':
+    case 'redirect':
+    case 'unsupported':
+      return { kind: 'check_source', source };
+    case 'payment_required':
+    case 'paging':
+      return { kind: 'ask_provider' };
+    case 'upgrade_required':
+      return { kind: 'update_keydeck' };
+    case 'rate_limited':
+      // Rust sends a JSON number, though the generated type says bigint.
+      return { kind: 'wait_and_retry', seconds: retryAfter as unknown as Extract<NextAction, { kind: 'wait_and_retry' }>['seconds'] };
+    case 'server_error':
+    case 'timeout':
+    case 'unreachable':
+      return { kind: 'sync_later', source };
+    case 'too_large':
+      return { kind: 'raise_sync_budget' };
+    case 'invalid_response':
+      return { kind: 'detect_dialect', source };
+    case 'insecure':
+      return { kind: 'use_https' };
+    case 'no_revoke_template':
+      return { kind: 'add_revoke_template', source };
+    case 'no_full_keys':
+      return null;
+  }
+}
+
+/** A failure of a remote source the way Rust sends it: code `remote`, Rust's whole line in
+ *  `message`, what the server said in `remote`, and the action its kind calls for. */
+export function remoteError(source: string, kind: RemoteErrorKind, message: string, server: Partial<RemoteError> = {}): ErrorBody {
+  const remote: RemoteError = {
+    source,
+    kind,
+    status: null,
+    code: null,
+    message,
+    server_hint: null,
+    request_id: null,
+    fields: [],
+    retry_after_secs: null,
+    ...server,
+  };
+  const facts = [remote.status && `HTTP ${remote.status}`, remote.request_id && `request id ${remote.request_id}`].filter(Boolean);
+  return {
+    code: 'remote',
+    message: `source ${source}: ${message}${facts.length ? ` (${facts.join(', ')})` : ''}`,
+    action: remoteAction(kind, source, remote.retry_after_secs),
+    remote,
   };
 }
 
 export const sampleKeys: KeyRecord[] = [
   record({ name: 'stripe-live', mask: 'sk_live_…9f3a', scopes: ['charges:write', 'refunds'] }),
   record({ name: 'github-ci', mask: 'ghp_…8B4a', scopes: ['repo'], status: 'expiring', expires_at: '2026-12-01T00:00:00Z' }),
-  record({ name: 'slack-bot', mask: 'xoxb-…alue', scopes: ['chat:write'], status: 'revoked', revoked_at: '2026-11-20T00:00:00Z' }),
+  record({
+    name: 'slack-bot',
+    mask: 'xoxb-…alue',
+    scopes: ['chat:write'],
+    status: 'revoked',
+    revoked_at: '2026-11-20T00:00:00Z',
+    cannot_reveal: { reason: 'revoked' },
+    cannot_revoke: { reason: 'revoked' },
+  }),
   record({ name: 'aws-deploy', mask: '…0000', status: 'expired', expires_at: '2025-01-01T00:00:00Z' }),
 ];
 
@@ -48,7 +150,7 @@ export interface Backend {
   settings: Settings;
   secrets: Record<string, string>;
   /** Commands that fail with this error body. */
-  failing: Record<string, { code: string; message: string; hint: string | null }>;
+  failing: Record<string, ErrorBody>;
   /** What key_detail adds to a key, by id (notes, history…). */
   details: Record<string, Partial<KeyDetail>>;
   /** The progress a sync reports, one message per page, before it ends. */
@@ -127,7 +229,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         await new Promise<void>((resolve, reject) =>
           running.set(name, {
             finish: resolve,
-            cancel: () => reject({ code: 'cancelled', message: `the sync of ${name} was cancelled`, hint: null }),
+            cancel: () => reject({ code: 'cancelled', message: `the sync of ${name} was cancelled`, action: null } satisfies ErrorBody),
           }),
         );
       }
@@ -169,7 +271,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       case 'key_detail': {
         const ref = args.key as { source: string; id: string };
         const key = backend.keys.find((k) => k.id === ref.id && k.source === ref.source);
-        if (!key) throw { code: 'not_found', message: `no key matches \`${ref.id}\``, hint: null };
+        if (!key) throw { code: 'not_found', message: `no key matches \`${ref.id}\``, action: { kind: 'list_keys' } } satisfies ErrorBody;
         return {
           ...key,
           notes: null,
@@ -191,19 +293,23 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         const key = backend.keys.find((k) => k.id === ref.id)!;
         key.status = 'revoked';
         key.revoke_reason = (args.reason as string) ?? null;
+        key.cannot_reveal = { reason: 'revoked' };
+        key.cannot_revoke = { reason: 'revoked' };
         return key;
       }
       case 'delete_key':
       case 'remove_source':
-      case 'set_source_token':
         return null;
+      case 'set_source_token':
+        // Rust syncs with the new token and answers the source as it then is.
+        return backend.sources.find((s) => s.name === args.name);
       case 'sync_source':
         return sync(args);
       case 'cancel_sync':
         running.get(args.name as string)?.cancel();
         return null;
       default:
-        throw { code: 'ipc', message: `unexpected command ${cmd}`, hint: null };
+        throw { code: 'ipc', message: `unexpected command ${cmd}`, action: null };
     }
   }
   return backend;
@@ -224,6 +330,7 @@ export function source(overrides: Partial<SourceInfo>): SourceInfo {
     last_error: null,
     key_count: 2,
     stale: false,
+    warning: null,
     ...overrides,
   };
 }

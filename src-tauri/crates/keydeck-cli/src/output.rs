@@ -32,8 +32,12 @@ pub fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn error(err: &Error, json: bool) {
-    let body = ErrorBody::from(err);
-    let hint = hint(&body);
+    error_body(&ErrorBody::from(err), json);
+}
+
+/// An error as `error: …` / `hint: …` lines (or JSON) on stderr.
+pub fn error_body(body: &ErrorBody, json: bool) {
+    let hint = hint(body);
     if json {
         let mut value = serde_json::json!({ "error": body });
         value["error"]["hint"] = hint.into();
@@ -87,7 +91,9 @@ fn next_step(action: &NextAction) -> String {
         NextAction::RevealInstead => "keydeck needs a graphical session (X11 or Wayland) to \
             copy; `keydeck reveal` prints the secret instead"
             .into(),
-        NextAction::WaitAndRetry { seconds: Some(secs) } => format!("try again in {secs} s"),
+        NextAction::WaitAndRetry {
+            seconds: Some(secs),
+        } => format!("try again in {secs} s"),
         NextAction::WaitAndRetry { seconds: None } => "try again in a minute".into(),
         NextAction::SetToken { source } => format!(
             "give source {source} a token that may list keys: `keydeck source set-token {source}` \

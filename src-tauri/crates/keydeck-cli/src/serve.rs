@@ -12,7 +12,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use keydeck_core::model::LOCAL_SOURCE;
 use keydeck_core::remote::{
-    decode_component, DialectId, ListParams, ServeContext, ServeRequest, ServeResponse, ServedKey,
+    DialectId, Route, ServeContext, ServeRequest, ServeResponse, ServedKey,
 };
 use keydeck_core::text::inert;
 use keydeck_core::{Error, KeyStatus, ListQuery, Result, Secret, SortField, Vault};
@@ -205,7 +205,8 @@ async fn handle(server: &Server, request: Request<Incoming>) -> Response<Full<By
             // details go to this terminal only.
             use std::io::Write;
             let _ = writeln!(std::io::stderr(), "error: {}", inert(&err.to_string()));
-            server.dialect.dialect().server_error(&server.context())
+            let (dialect, context) = (server.dialect.dialect(), server.context());
+            dialect.finish(dialect.server_error(&context), &context)
         }
     };
     let mut response = Response::builder()
@@ -219,35 +220,31 @@ async fn handle(server: &Server, request: Request<Incoming>) -> Response<Full<By
 }
 
 impl Server {
+    /// The dialect decides every answer; this only reads the vault where one needs it.
     async fn answer(&self, request: &ServeRequest) -> Result<ServeResponse> {
         let dialect = self.dialect.dialect();
+        let context = self.context();
         // Nothing of the vault or the keyring is read for a request without the token.
         if !dialect.accepts(&request.headers, &self.token) {
-            return Ok(dialect.serve(request, &self.context(), &[]));
+            return Ok(dialect.serve(request, &context, &[]));
         }
-        if self.allow_revoke && request.method == "DELETE" {
-            if let Some(id) = self.revoke_target(&request.path) {
-                return Ok(
-                    match self
-                        .vault
-                        .revoke(&id, Some("revoked through keydeck serve".into()))
-                        .await
-                    {
-                        Ok(_) => ServeResponse {
-                            status: 204,
-                            headers: vec![],
-                            body: vec![],
-                        },
-                        Err(Error::NotFound(_)) => {
-                            ServeResponse::json(404, &serde_json::json!({"message": "no such key"}))
-                        }
-                        Err(other) => return Err(other),
+        match dialect.route(request, &context) {
+            Route::List => Ok(dialect.serve(request, &context, &self.keys().await?)),
+            Route::Revoke(id) if self.allow_revoke => {
+                let reason = Some("revoked through keydeck serve".to_string());
+                let answer = match self.vault.revoke(&id, reason).await {
+                    Ok(_) => ServeResponse {
+                        status: 204,
+                        headers: vec![],
+                        body: vec![],
                     },
-                );
+                    Err(Error::NotFound(_)) => dialect.not_found(&context),
+                    Err(other) => return Err(other),
+                };
+                Ok(dialect.finish(answer, &context))
             }
+            _ => Ok(dialect.serve(request, &context, &[])),
         }
-        let keys = self.keys().await?;
-        Ok(dialect.serve(request, &self.context(), &keys))
     }
 
     /// The vault's keys (with secrets where the dialect returns them), from the cache
@@ -302,20 +299,5 @@ impl Server {
             account_id: "local".into(),
             request_id: uuid::Uuid::new_v4().to_string(),
         }
-    }
-
-    /// `DELETE <list path>/{id}` names a key to revoke.
-    fn revoke_target(&self, path: &str) -> Option<String> {
-        let list = self
-            .dialect
-            .dialect()
-            .list_path(ListParams {
-                user_id: self.user_id.as_deref(),
-                cursor: None,
-            })
-            .ok()?;
-        let list = list.split('?').next().unwrap_or_default();
-        let id = path.strip_prefix(list)?.strip_prefix('/')?;
-        (!id.is_empty() && !id.contains('/')).then(|| decode_component(id))
     }
 }

@@ -1,40 +1,22 @@
-//! `keydeck source …` and `keydeck list --source NAME`: remote sources, their sync, and
-//! their cached listings when the server cannot be reached.
+//! `keydeck source …` and `keydeck list --source NAME`: remote sources, their sync (with
+//! Ctrl+C as its Cancel and a progress line on a terminal), and their cached listings when
+//! the server cannot be reached.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
 use keydeck_core::error::ErrorBody;
-use std::io::IsTerminal;
-
 use keydeck_core::remote::client::OnProgress;
-use keydeck_core::remote::{CancellationToken, Client, SyncProgress, SyncWatch};
+use keydeck_core::remote::{CancellationToken, SyncProgress, SyncWatch};
 use keydeck_core::text::{inert, inert_cut};
 use keydeck_core::vault::{SourceInfo, SourceSpec, SyncReport};
-use keydeck_core::{KeyRecord, ListQuery, Result, Vault};
-use serde::Serialize;
+use keydeck_core::{Keydeck, ListQuery, Result};
 
-use crate::commands::read_secret;
+use crate::input::read_secret;
 use crate::{exit_code, output, SourceCommand};
 
-/// A remote source's listing, as `list --source NAME --json` prints it.
-#[derive(Serialize)]
-struct SourceListing {
-    source: String,
-    /// What the listing is as of.
-    synced_at: Option<chrono::DateTime<Utc>>,
-    /// The server could not be listed just now: these keys are the cached listing.
-    stale: bool,
-    error: Option<ErrorBody>,
-    keys: Vec<KeyRecord>,
-}
-
-pub async fn run(
-    vault: &Vault,
-    client: &Client,
-    command: SourceCommand,
-    json: bool,
-) -> Result<ExitCode> {
+pub async fn run(kd: &Keydeck, command: SourceCommand, json: bool) -> Result<ExitCode> {
     match command {
         SourceCommand::Add {
             name,
@@ -47,158 +29,177 @@ pub async fn run(
             allow_insecure,
             no_sync,
         } => {
-            let dialect = match dialect.as_str() {
-                "detect" => None,
-                other => Some(other.parse()?),
-            };
-            let credential = read_secret(
-                &format!("token for source {name}"),
-                &format!("keydeck source add {name} --url … --dialect …"),
-            )?;
-            if allow_insecure && !json {
-                eprintln!(
-                    "warning: --allow-insecure: over plain http anyone on the network path can read \
-                     the token and the keys of source {name}"
-                );
-            }
             let spec = SourceSpec {
-                name: name.clone(),
+                name,
                 url,
-                dialect,
+                dialect: (dialect != "detect").then(|| dialect.parse()).transpose()?,
                 auth_header,
                 auth_scheme,
                 user_id,
                 revoke_template: revoke,
                 allow_insecure,
             };
-            let (info, detection) = vault.add_source(spec, credential, client).await?;
+            add(kd, spec, no_sync, json).await
+        }
+        SourceCommand::List => list_sources(kd, json).await,
+        SourceCommand::Sync { name, all } => sync_sources(kd, name.filter(|_| !all), json).await,
+        SourceCommand::SetToken { name } => set_token(kd, &name, json).await,
+        SourceCommand::Rm { name } => remove(kd, &name, json).await,
+    }
+}
+
+async fn add(kd: &Keydeck, spec: SourceSpec, no_sync: bool, json: bool) -> Result<ExitCode> {
+    let name = spec.name.clone();
+    let token = read_secret(
+        &format!("token for source {}", inert(&name)),
+        "keydeck source add NAME --url … --dialect …",
+    )?;
+    if spec.allow_insecure && !json {
+        eprintln!(
+            "warning: --allow-insecure: over plain http anyone on the network path can read \
+             the token and the keys of this source"
+        );
+    }
+    let watch = watch();
+    let connected = kd
+        .connect_source(spec, token, (!no_sync).then_some(&watch))
+        .await?;
+    let detection = connected
+        .detection
+        .map(|d| serde_json::json!({ "dialect": d.dialect, "reason": d.reason, "tried": d.tried }));
+    if json {
+        output::json(&serde_json::json!({ "source": connected.source, "detected": detection }));
+    } else {
+        let s = &connected.source;
+        println!(
+            "added source {} (dialect {}, {})",
+            s.name,
+            s.dialect,
+            inert(&s.url)
+        );
+        if let Some(found) = &detection {
+            println!(
+                "detected dialect {}: {}",
+                found["dialect"].as_str().unwrap_or("?"),
+                inert(found["reason"].as_str().unwrap_or(""))
+            );
+        }
+    }
+    let Some(synced) = connected.synced else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    synced_or_note(synced, &connected.source.name, "the source was added", json)
+}
+
+/// Prints how a sync went; a failure after the source was saved says so and sets the exit
+/// code.
+fn synced_or_note(
+    synced: Result<SyncReport>,
+    name: &str,
+    saved: &str,
+    json: bool,
+) -> Result<ExitCode> {
+    match synced {
+        Ok(report) => {
             if !json {
-                println!(
-                    "added source {} (dialect {}, {})",
-                    info.name, info.dialect, info.url
-                );
-                if let Some(found) = &detection {
-                    println!(
-                        "detected dialect {}: {}",
-                        found.dialect,
-                        inert(&found.reason)
-                    );
+                println!("synced {}: {} keys", report.source, report.keys);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            output::error(&err, json);
+            eprintln!("note: {saved}; fix the problem and run `keydeck source sync {name}`");
+            Ok(exit_code(err.code()))
+        }
+    }
+}
+
+async fn list_sources(kd: &Keydeck, json: bool) -> Result<ExitCode> {
+    let sources = kd.vault().sources().await?;
+    if json {
+        output::json(&sources);
+    } else {
+        table(&sources);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Syncs one source, or every source; the exit code is the last failure's.
+async fn sync_sources(kd: &Keydeck, name: Option<String>, json: bool) -> Result<ExitCode> {
+    let names = match name {
+        Some(name) => vec![kd.vault().source(&name).await?.name],
+        None => kd
+            .vault()
+            .sources()
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect(),
+    };
+    let (mut failed, mut reports) = (None, Vec::new());
+    for name in names {
+        match kd.sync(&name, &watch()).await.map(drop) {
+            Ok(()) => {
+                let info = kd.vault().source(&name).await?;
+                if !json {
+                    println!("synced {}: {} keys", info.name, info.key_count);
                 }
+                reports.push(serde_json::json!({"source": name, "keys": info.key_count, "synced_at": info.synced_at}));
             }
-            let synced = if no_sync {
-                None
-            } else {
-                Some(sync(vault, client, &name).await)
-            };
-            if json {
-                output::json(&serde_json::json!({
-                    "source": vault.source(&name).await?,
-                    "detected": detection.map(|d| serde_json::json!({"dialect": d.dialect, "reason": d.reason, "tried": d.tried})),
-                }));
-            }
-            match synced {
-                Some(Ok(report)) if !json => {
-                    println!("synced {}: {} keys", report.source, report.keys)
-                }
-                Some(Err(err)) => {
-                    output::error(&err, json);
-                    eprintln!("note: the source was added; fix the problem and run `keydeck source sync {name}`");
-                    return Ok(exit_code(err.code()));
-                }
-                _ => {}
+            Err(err) => {
+                output::error(&err, json);
+                reports.push(serde_json::json!({"source": name, "error": ErrorBody::from(&err)}));
+                failed = Some(exit_code(err.code()));
             }
         }
-        SourceCommand::List => {
-            let sources = vault.sources().await?;
-            if json {
-                output::json(&sources);
-            } else {
-                table(&sources);
-            }
-        }
-        SourceCommand::Sync { name, all } => {
-            let names = match name {
-                Some(name) if !all => vec![vault.source(&name).await?.name],
-                _ => vault.sources().await?.into_iter().map(|s| s.name).collect(),
-            };
-            let mut failed = None;
-            let mut reports = Vec::new();
-            for name in names {
-                match sync(vault, client, &name).await {
-                    Ok(report) => {
-                        if !json {
-                            println!("synced {}: {} keys", report.source, report.keys);
-                        }
-                        reports.push(serde_json::json!({"source": name, "keys": report.keys, "synced_at": report.synced_at}));
-                    }
-                    Err(err) => {
-                        output::error(&err, json);
-                        reports.push(
-                            serde_json::json!({"source": name, "error": ErrorBody::from(&err)}),
-                        );
-                        failed = Some(exit_code(err.code()));
-                    }
-                }
-            }
-            if json {
-                output::json(&reports);
-            }
-            if let Some(code) = failed {
-                return Ok(code);
-            }
-        }
-        SourceCommand::SetToken { name } => {
-            vault.source(&name).await?;
-            let credential = read_secret(
-                &format!("new token for source {name}"),
-                &format!("keydeck source set-token {name}"),
-            )?;
-            vault.set_source_token(&name, credential).await?;
-            if !json {
-                println!("updated the token of source {name}");
-            }
-        }
-        SourceCommand::Rm { name } => {
-            let info = vault.remove_source(&name).await?;
-            if json {
-                output::json(&info);
-            } else {
-                println!(
-                    "removed source {} and its {} cached keys",
-                    info.name, info.key_count
-                );
-            }
-        }
+    }
+    if json {
+        output::json(&reports);
+    }
+    Ok(failed.unwrap_or(ExitCode::SUCCESS))
+}
+
+/// Replaces a source's token, then lists the source with it.
+async fn set_token(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {
+    kd.vault().source(name).await?;
+    let token = read_secret(
+        &format!("new token for source {name}"),
+        &format!("keydeck source set-token {name}"),
+    )?;
+    let (_, synced) = kd.set_token(name, token).await?;
+    if !json {
+        println!("updated the token of source {name}");
+    }
+    synced_or_note(synced, name, "the new token was saved", json)
+}
+
+async fn remove(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {
+    let info = kd.vault().remove_source(name).await?;
+    if json {
+        output::json(&info);
+    } else {
+        println!(
+            "removed source {} and its {} cached keys",
+            info.name, info.key_count
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Lists a remote source: fresh when the server answers, else its cached listing, marked
 /// stale with why and how old it is.
-pub async fn list(
-    vault: &Vault,
-    client: &Client,
-    name: &str,
-    query: &ListQuery,
-    json: bool,
-) -> Result<ExitCode> {
-    vault.source(name).await?;
-    let error = sync(vault, client, name).await.err();
-    let info = vault.source(name).await?;
-    let keys = vault.list(query).await?;
+pub async fn list(kd: &Keydeck, name: &str, query: &ListQuery, json: bool) -> Result<ExitCode> {
+    let listing = kd.list_source(name, query, &watch()).await?;
     if json {
-        output::json(&SourceListing {
-            source: info.name.clone(),
-            synced_at: info.synced_at,
-            stale: error.is_some(),
-            error: error.as_ref().map(ErrorBody::from),
-            keys,
-        });
+        output::json(&listing);
     } else {
-        output::table(&keys);
+        output::table(&listing.keys);
     }
-    if let Some(err) = &error {
-        let age = match info.synced_at {
+    if let Some(warning) = kd.vault().source(name).await?.warning {
+        eprintln!("warning: source {name}: {}", inert(&warning));
+    }
+    if let Some(err) = &listing.error {
+        let age = match listing.synced_at {
             Some(at) => format!("as of {} ({})", at.format("%Y-%m-%d %H:%M UTC"), ago(at)),
             None => "never synced".into(),
         };
@@ -206,14 +207,21 @@ pub async fn list(
             "warning: source {name} could not be listed now; this is its cached listing, {age}"
         );
         if !json {
-            output::error(err, false);
+            output::error_body(err, false);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Syncs a source with Ctrl+C as its Cancel, and a progress line on a terminal.
-async fn sync(vault: &Vault, client: &Client, name: &str) -> Result<SyncReport> {
+/// A sync's watch from the terminal: Ctrl+C is its Cancel, and a progress line shows on a
+/// terminal (and is cleared when the sync is done).
+struct Watch {
+    watch: SyncWatch,
+    on_terminal: bool,
+    interrupt: tokio::task::JoinHandle<()>,
+}
+
+fn watch() -> Watch {
     let on_terminal = std::io::stderr().is_terminal();
     let watch = SyncWatch {
         cancel: CancellationToken::new(),
@@ -223,7 +231,7 @@ async fn sync(vault: &Vault, client: &Client, name: &str) -> Result<SyncReport> 
                 eprint!(
                     "\r\x1b[2Ksyncing {}: page {}, {} keys",
                     p.source, p.pages, p.keys
-                )
+                );
             }) as OnProgress
         }),
     };
@@ -233,12 +241,27 @@ async fn sync(vault: &Vault, client: &Client, name: &str) -> Result<SyncReport> 
             cancel.cancel();
         }
     });
-    let outcome = vault.sync_source_watched(name, client, &watch).await;
-    interrupt.abort();
-    if on_terminal {
-        eprint!("\r\x1b[2K");
+    Watch {
+        watch,
+        on_terminal,
+        interrupt,
     }
-    outcome
+}
+
+impl std::ops::Deref for Watch {
+    type Target = SyncWatch;
+    fn deref(&self) -> &SyncWatch {
+        &self.watch
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.interrupt.abort();
+        if self.on_terminal {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 fn ago(at: chrono::DateTime<Utc>) -> String {
@@ -267,6 +290,7 @@ fn table(sources: &[SourceInfo]) {
                 Some(remote) => format!("error: {}", remote.kind),
                 None => format!("error: {}", err.code),
             },
+            (None, Some(at)) if s.warning.is_some() => format!("synced {} (warning)", ago(at)),
             (None, Some(at)) => format!("synced {}", ago(at)),
             (None, None) => "never synced".into(),
         };
@@ -278,5 +302,8 @@ fn table(sources: &[SourceInfo]) {
             inert_cut(&state, 24),
             inert(&s.url)
         );
+        if let Some(warning) = &s.warning {
+            println!("{:<16} warning: {}", "", inert_cut(warning, 200));
+        }
     }
 }

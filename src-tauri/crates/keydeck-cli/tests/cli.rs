@@ -4,7 +4,7 @@ mod common;
 
 use common::Home;
 
-const LIST_FIELDS: [&str; 16] = [
+const LIST_FIELDS: [&str; 18] = [
     "id",
     "name",
     "mask",
@@ -21,6 +21,8 @@ const LIST_FIELDS: [&str; 16] = [
     "revoke_reason",
     "owner",
     "details",
+    "cannot_reveal",
+    "cannot_revoke",
 ];
 
 #[test]
@@ -54,6 +56,7 @@ fn list_json_has_exactly_the_contract_fields() {
     assert_eq!(key["scopes"], serde_json::json!(["charges:write"]));
     assert_eq!(key["expires_at"], "2030-01-31T00:00:00Z");
     assert!(key["last_used_at"].is_null() && key["revoked_at"].is_null() && key["owner"].is_null());
+    assert!(key["cannot_reveal"].is_null() && key["cannot_revoke"].is_null());
     chrono::DateTime::parse_from_rfc3339(key["created_at"].as_str().unwrap()).expect("RFC 3339");
 }
 

@@ -10,6 +10,9 @@ use std::time::Instant;
 
 use chrono::Utc;
 use common::{secret_tool_lookup, Home, Served};
+use keydeck_core::remote::DialectId;
+use keydeck_testkit::openapi::Recorder;
+use keydeck_testkit::Reach;
 use serde_json::Value;
 
 const DIALECTS: [&str; 5] = ["000", "001", "002", "003", "004"];
@@ -70,7 +73,7 @@ fn by_name(keys: &Value) -> BTreeMap<String, Value> {
 fn add_source(
     client: &Home,
     name: &str,
-    served: &Served,
+    served: &impl Reach,
     dialect: &str,
     extra: &[&str],
 ) -> common::Output {
@@ -79,24 +82,48 @@ fn add_source(
         "add",
         name,
         "--url",
-        served.url.as_str(),
+        served.url(),
         "--dialect",
         dialect,
         "--user-id",
         "u1",
     ];
     args.extend_from_slice(extra);
-    client.run(&args, Some(served.token.as_bytes()))
+    client.run(&args, Some(served.token().as_bytes()))
 }
 
-#[test]
-fn every_dialect_round_trips_the_vault() {
+/// One test per dialect: a failing dialect does not hide the others.
+macro_rules! per_dialect {
+    ($($test:ident => $dialect:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                round_trip($dialect);
+            }
+        )*
+    };
+}
+
+per_dialect! {
+    dialect_000_round_trips_the_vault => "000",
+    dialect_001_round_trips_the_vault => "001",
+    dialect_002_round_trips_the_vault => "002",
+    dialect_003_round_trips_the_vault => "003",
+    dialect_004_round_trips_the_vault => "004",
+}
+
+/// `keydeck serve` over a vault with a key in every state, and the client through a proxy
+/// that records every answer: they agree on every field the dialect carries, and every
+/// answer is what the dialect's OpenAPI document says.
+fn round_trip(dialect: &str) {
     let (server_home, secrets) = served_vault();
     let vault = by_name(&server_home.run(&["list", "--json"], None).ok().json());
-    for dialect in DIALECTS {
+    {
         let served = common::serve(&server_home, dialect, &[]);
+        let recorder = Recorder::start(&served.url);
+        let proxied = Served::at(&recorder.url, &served.token);
         let client = Home::new();
-        let added = add_source(&client, "remote", &served, dialect, &[]).ok();
+        let added = add_source(&client, "remote", &proxied, dialect, &[]).ok();
         assert!(added.stdout.contains("synced remote:"), "{added:?}");
         let listing = client
             .run(&["list", "--source", "remote", "--json"], None)
@@ -109,6 +136,8 @@ fn every_dialect_round_trips_the_vault() {
         let listed_names: Vec<&String> = vault
             .iter()
             .filter(|(_, k)| !(matches!(dialect, "003" | "004") && k["status"] == "revoked"))
+            // 001 cannot say a key expired: an expired key is not listed as working.
+            .filter(|(_, k)| !(dialect == "001" && k["status"] == "expired"))
             .map(|(name, _)| name)
             .collect();
         assert_eq!(
@@ -178,14 +207,38 @@ fn every_dialect_round_trips_the_vault() {
             assert_eq!(refused.code, 5, "{refused:?}");
         }
 
+        // A wrong token is refused in the dialect's own envelope.
+        let refused = add_source(
+            &client,
+            "refused",
+            &Served::at(&recorder.url, "wrong-token-0001"),
+            dialect,
+            &["--no-sync"],
+        );
+        assert_eq!(refused.code, 0, "{refused:?}");
+        let refused = client.run(&["source", "sync", "refused"], None);
+        assert_eq!(refused.code, 5, "{refused:?}");
+
         // Detection finds the same dialect.
-        let detected = add_source(&client, "detected", &served, "detect", &["--no-sync"]).ok();
+        let detected = add_source(&client, "detected", &proxied, "detect", &["--no-sync"]).ok();
         assert!(
             detected
                 .stdout
                 .contains(&format!("detected dialect {dialect}")),
             "{dialect}: {}",
             detected.stdout
+        );
+        let recorded = recorder.recorded();
+        assert!(
+            recorded.iter().any(|a| a.status == 401),
+            "{dialect}: no refusal recorded"
+        );
+        let dialect_id: keydeck_core::remote::DialectId = dialect.parse().unwrap();
+        let problems = keydeck_testkit::openapi::problems(dialect_id, &recorded);
+        assert!(problems.is_empty(), "dialect {dialect}: {problems:#?}");
+        println!(
+            "dialect {dialect}: {} answers match its OpenAPI",
+            recorded.len()
         );
     }
 }
@@ -208,8 +261,16 @@ fn ten_thousand_keys_over_002_paging() {
         ids
     });
     let served = common::serve(&server_home, "002", &[]);
+    let recorder = Recorder::start(&served.url);
     let client = Home::new();
-    add_source(&client, "big", &served, "002", &["--no-sync"]).ok();
+    add_source(
+        &client,
+        "big",
+        &Served::at(&recorder.url, &served.token),
+        "002",
+        &["--no-sync"],
+    )
+    .ok();
     let started = Instant::now();
     let synced = client.run(&["source", "sync", "big"], None).ok();
     let took = started.elapsed();
@@ -230,6 +291,83 @@ fn ten_thousand_keys_over_002_paging() {
     want.sort();
     assert_eq!(got.len(), 10_000);
     assert_eq!(got, want);
+    let problems = keydeck_testkit::openapi::problems(DialectId::D002, &recorder.recorded());
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    // Paging both ways: forward with `after`, then back from the end with `before`, page
+    // by page, gives the same pages in reverse.
+    let page = |query: &str| -> serde_json::Value {
+        let address = served.url.trim_start_matches("http://");
+        let answer = keydeck_testkit::openapi::forward(
+            address,
+            "GET",
+            &format!("/api/v1/api-keys?limit=200{query}"),
+            &[("x-api-key".into(), served.token.clone())],
+        );
+        assert_eq!(answer.status, 200, "{query}");
+        serde_json::from_slice(&answer.body).unwrap()
+    };
+    let ids_of = |page: &serde_json::Value| -> Vec<String> {
+        page["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut forward = vec![page("")];
+    while forward.last().unwrap()["meta"]["has_more"] == true {
+        let after = forward.last().unwrap()["meta"]["after"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        forward.push(page(&format!("&after={after}")));
+    }
+    assert_eq!(forward.len(), 50);
+    assert_eq!(
+        forward.iter().map(|p| ids_of(p).len()).sum::<usize>(),
+        10_000
+    );
+    let mut backward = vec![forward.last().unwrap().clone()];
+    while let Some(before) = backward.last().unwrap()["meta"]["before"].as_str() {
+        let before = before.to_string();
+        backward.push(page(&format!("&before={before}")));
+    }
+    let forward_pages: Vec<Vec<String>> = forward.iter().map(ids_of).collect();
+    let mut backward_pages: Vec<Vec<String>> = backward.iter().map(ids_of).collect();
+    backward_pages.reverse();
+    assert_eq!(
+        backward_pages, forward_pages,
+        "`before` walks the same pages back"
+    );
+    assert!(
+        forward[0]["meta"].get("offset").is_none(),
+        "offset only for offset callers"
+    );
+    assert!(
+        forward[0]["meta"].get("limit").is_none(),
+        "limit only for offset callers"
+    );
+    assert_eq!(forward[0]["meta"]["total"], 10_000);
+    let by_offset = page("&offset=400");
+    assert_eq!(ids_of(&by_offset), forward_pages[2]);
+    assert_eq!(
+        (
+            by_offset["meta"]["offset"].clone(),
+            by_offset["meta"]["limit"].clone()
+        ),
+        (400.into(), 200.into())
+    );
+    for bad in ["&offset=-1", "&offset=abc", "&limit=0", "&limit=201"] {
+        let address = served.url.trim_start_matches("http://");
+        let answer = keydeck_testkit::openapi::forward(
+            address,
+            "GET",
+            &format!("/api/v1/api-keys?{}", &bad[1..]),
+            &[("x-api-key".into(), served.token.clone())],
+        );
+        assert_eq!(answer.status, 422, "{bad}");
+    }
 }
 
 #[test]
@@ -529,4 +667,31 @@ fn serve_prints_each_dialects_openapi() {
         assert_eq!(doc["openapi"], "3.1.0");
         assert!(doc["paths"].as_object().unwrap().len() == 1, "{dialect}");
     }
+}
+
+#[test]
+fn the_openapi_check_catches_an_answer_off_its_document() {
+    use keydeck_testkit::openapi::{problems, Recorded};
+    let answer = |status: u16, body: &str| Recorded {
+        method: "GET".into(),
+        path: "/api/v1/api-keys".into(),
+        status,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    };
+    assert!(problems(DialectId::D002, &[answer(200, r#"{"result": []}"#)]).is_empty());
+    let wrong = problems(
+        DialectId::D002,
+        &[
+            answer(200, r#"{"result": "not a list"}"#),
+            answer(200, r#"{"result": [{"id": "not-a-uuid"}]}"#),
+            answer(418, "{}"),
+        ],
+    );
+    assert_eq!(wrong.len(), 3, "{wrong:#?}");
+    let no_request_id = Recorded {
+        path: "/api-keys".into(),
+        ..answer(200, r#"{"count": 0, "apiKeys": []}"#)
+    };
+    assert!(problems(DialectId::D003, &[no_request_id])[0].contains("X-Request-Id"));
 }

@@ -166,3 +166,28 @@ fn a_hostile_error_message_is_printed_inert() {
     let json = client.run(&["source", "list", "--json"], None).ok();
     assert_inert("source list --json", &json.stdout);
 }
+
+#[test]
+fn a_003_server_whose_count_disagrees_is_listed_with_a_warning() {
+    // An independent mock of the seed's schema answers any `count`.
+    let server = HttpServer::start(|_| {
+        ServeResponse::json(
+            200,
+            &serde_json::json!({ "count": 7, "apiKeys": [{ "name": "only", "clientId": "c1" }] }),
+        )
+    });
+    let client = Home::new();
+    add(&client, &server, DialectId::D003);
+    let listed = client
+        .run(&["list", "--source", "evil", "--json"], None)
+        .ok();
+    assert_eq!(listed.json()["keys"].as_array().unwrap().len(), 1);
+    assert!(listed.stderr.contains("`count` says 7"), "{listed:?}");
+    let sources = client.run(&["source", "list", "--json"], None).ok().json();
+    assert!(sources[0]["warning"]
+        .as_str()
+        .unwrap()
+        .contains("returned 1 keys"));
+    let table = client.run(&["source", "list"], None).ok();
+    assert!(table.stdout.contains("(warning)"), "{}", table.stdout);
+}

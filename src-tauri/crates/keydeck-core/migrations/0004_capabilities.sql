@@ -14,3 +14,7 @@ CREATE VIEW all_keys AS
            r.created_at, r.updated_at, r.last_used_at, r.expires_at, r.revoked_at, NULL,
            r.revoked, r.status_known, r.has_secret, s.revoke_template IS NOT NULL, s.dialect
     FROM remote_keys AS r JOIN sources AS s ON s.name = r.source;
+
+-- What was odd about a source's last listing without stopping it (a `count` or `total` that
+-- disagrees with the keys returned), shown beside the source.
+ALTER TABLE sources ADD COLUMN warning TEXT;

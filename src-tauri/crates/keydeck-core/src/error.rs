@@ -110,24 +110,39 @@ pub enum NextAction {
     /// A revoked key stays revoked: add a new one.
     AddNewKey,
     /// Give a key its secret again (the keyring lost it).
-    SetSecret { key: String },
+    SetSecret {
+        key: String,
+    },
     UpdateKeydeck,
     /// Point keydeck at a keydeck data directory.
     ChooseHome,
     /// Show the secret instead of copying it (no clipboard here).
     RevealInstead,
     /// Wait, then try again.
-    WaitAndRetry { seconds: Option<u64> },
+    WaitAndRetry {
+        #[ts(type = "number | null")]
+        seconds: Option<u64>,
+    },
     /// Give the source a (better) token.
-    SetToken { source: String },
+    SetToken {
+        source: String,
+    },
     /// Sync the source again later; its cached listing is kept meanwhile.
-    SyncLater { source: String },
+    SyncLater {
+        source: String,
+    },
     /// Check the source's URL, dialect and user id.
-    CheckSource { source: String },
+    CheckSource {
+        source: String,
+    },
     /// Connect the source again, detecting its dialect.
-    DetectDialect { source: String },
+    DetectDialect {
+        source: String,
+    },
     /// Give the source a revoke request, or revoke the key on the server.
-    AddRevokeTemplate { source: String },
+    AddRevokeTemplate {
+        source: String,
+    },
     /// Use an https:// URL.
     UseHttps,
     /// Raise the sync budget (settings), if the listing is really that large.

@@ -7,7 +7,10 @@ use zeroize::Zeroizing;
 
 use crate::{Error, KeyRecord, NewKey, Result, Secret};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames, strum::EnumIter,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     Env,
     Json,
@@ -32,14 +35,7 @@ impl Format {
 impl std::str::FromStr for Format {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "env" => Ok(Format::Env),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            _ => Err(Error::InvalidInput(format!(
-                "unknown format `{s}`; use env, json or csv"
-            ))),
-        }
+        crate::model::parse_name("format", s)
     }
 }
 

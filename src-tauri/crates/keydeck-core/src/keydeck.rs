@@ -28,20 +28,28 @@ pub struct Keydeck {
 
 /// What a revoke did, whatever the key's source.
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(tag = "where", rename_all = "snake_case")]
 pub enum Revoked {
     /// A vault key, revoked here.
     Local { key: Box<KeyRecord> },
-    /// A remote key, revoked on its server and checked by listing the source again.
-    Remote(RemoteRevoke),
+    /// A remote key (as it was listed before), revoked on its server and checked by listing
+    /// the source again.
+    Remote {
+        before: Box<KeyRecord>,
+        outcome: RemoteRevoke,
+    },
 }
 
 impl Revoked {
     /// The key as listed afterwards; `None` when its server no longer lists it.
     pub fn key(&self) -> Option<&KeyRecord> {
         match self {
-            Revoked::Local { key } | Revoked::Remote(RemoteRevoke::Revoked { key }) => Some(key),
-            Revoked::Remote(RemoteRevoke::Gone { .. }) => None,
+            Revoked::Local { key }
+            | Revoked::Remote {
+                outcome: RemoteRevoke::Revoked { key },
+                ..
+            } => Some(key),
+            Revoked::Remote { .. } => None,
         }
     }
 }
@@ -151,9 +159,11 @@ impl Keydeck {
             let key = self.vault.revoke(&record.id, reason).await?;
             return Ok(Revoked::Local { key: Box::new(key) });
         }
-        Ok(Revoked::Remote(
-            self.vault.revoke_remote(&record, &self.client()).await?,
-        ))
+        let outcome = self.vault.revoke_remote(&record, &self.client()).await?;
+        Ok(Revoked::Remote {
+            before: Box::new(record),
+            outcome,
+        })
     }
 
     /// Adds a source (its settings trimmed, blanks taken as unset) and, when asked, lists it
@@ -162,17 +172,20 @@ impl Keydeck {
         &self,
         spec: SourceSpec,
         token: Secret,
-        sync: bool,
+        sync: Option<&SyncWatch>,
     ) -> Result<Connected> {
         let client = self.client();
         let (source, detection) = self
             .vault
             .add_source(spec.normalized(), token, &client)
             .await?;
-        let synced = if sync {
-            Some(self.vault.sync_source(&source.name, &client).await)
-        } else {
-            None
+        let synced = match sync {
+            Some(watch) => Some(
+                self.vault
+                    .sync_source_watched(&source.name, &client, watch)
+                    .await,
+            ),
+            None => None,
         };
         Ok(Connected {
             source: self.vault.source(&source.name).await?,
@@ -183,7 +196,11 @@ impl Keydeck {
 
     /// Gives a source a new token, then lists it with that token. The token stays even if
     /// the sync fails (its state says why).
-    pub async fn set_token(&self, name: &str, token: Secret) -> Result<(SourceInfo, Result<SyncReport>)> {
+    pub async fn set_token(
+        &self,
+        name: &str,
+        token: Secret,
+    ) -> Result<(SourceInfo, Result<SyncReport>)> {
         self.vault.set_source_token(name, token).await?;
         let synced = self.vault.sync_source(name, &self.client()).await;
         Ok((self.vault.source(name).await?, synced))
@@ -199,7 +216,12 @@ impl Keydeck {
 
     /// A remote source's keys matching `query`: listed afresh when its server answers,
     /// else its cached listing, marked stale with why.
-    pub async fn list_source(&self, name: &str, query: &ListQuery, watch: &SyncWatch) -> Result<SourceListing> {
+    pub async fn list_source(
+        &self,
+        name: &str,
+        query: &ListQuery,
+        watch: &SyncWatch,
+    ) -> Result<SourceListing> {
         self.vault.source(name).await?;
         let error = self
             .vault

@@ -13,8 +13,22 @@ use crate::{Error, Result};
 pub const LOCAL_SOURCE: &str = "local";
 
 /// A key's state, derived from its dates (never stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum KeyStatus {
     Active,
     Revoked,
@@ -26,37 +40,31 @@ pub enum KeyStatus {
 }
 
 impl KeyStatus {
-    pub const ALL: [KeyStatus; 5] = [
-        KeyStatus::Active,
-        KeyStatus::Revoked,
-        KeyStatus::Expired,
-        KeyStatus::Expiring,
-        KeyStatus::Unknown,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            KeyStatus::Active => "active",
-            KeyStatus::Revoked => "revoked",
-            KeyStatus::Expired => "expired",
-            KeyStatus::Expiring => "expiring",
-            KeyStatus::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 
 impl std::str::FromStr for KeyStatus {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        KeyStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "unknown status `{s}`; use active, revoked, expired, expiring or unknown"
-                ))
-            })
+        parse_name("status", s)
     }
+}
+
+/// One of a string enum's names, or an error that lists them all.
+pub fn parse_name<T>(what: &str, name: &str) -> Result<T>
+where
+    T: strum::IntoEnumIterator + strum::VariantNames + Into<&'static str> + Copy,
+{
+    T::iter()
+        .find(|value| (*value).into() == name)
+        .ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "unknown {what} `{name}`; use one of {}",
+                T::VARIANTS.join(", ")
+            ))
+        })
 }
 
 /// A key as every listing shows it: metadata only, never a secret.
@@ -182,8 +190,22 @@ pub struct KeyUpdate {
 }
 
 /// The columns a listing can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SortField {
     #[default]
     Name,
@@ -201,52 +223,15 @@ pub enum SortField {
 }
 
 impl SortField {
-    pub const ALL: [SortField; 12] = [
-        SortField::Name,
-        SortField::Id,
-        SortField::Mask,
-        SortField::Env,
-        SortField::Status,
-        SortField::Owner,
-        SortField::Source,
-        SortField::CreatedAt,
-        SortField::UpdatedAt,
-        SortField::LastUsedAt,
-        SortField::ExpiresAt,
-        SortField::RevokedAt,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            SortField::Name => "name",
-            SortField::Id => "id",
-            SortField::Mask => "mask",
-            SortField::Env => "env",
-            SortField::Status => "status",
-            SortField::Owner => "owner",
-            SortField::Source => "source",
-            SortField::CreatedAt => "created_at",
-            SortField::UpdatedAt => "updated_at",
-            SortField::LastUsedAt => "last_used_at",
-            SortField::ExpiresAt => "expires_at",
-            SortField::RevokedAt => "revoked_at",
-        }
+        self.into()
     }
 }
 
 impl std::str::FromStr for SortField {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        SortField::ALL
-            .into_iter()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = SortField::ALL.iter().map(|f| f.as_str()).collect();
-                Error::InvalidInput(format!(
-                    "cannot sort by `{s}`; use one of {}",
-                    names.join(", ")
-                ))
-            })
+        parse_name("sort field", s)
     }
 }
 

@@ -6,11 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use keydeck_core::error::NextAction;
 use keydeck_core::remote::client::Endpoint;
 use keydeck_core::remote::{
     AuthStyle, Client, ClientConfig, DialectId, RemoteError, RemoteErrorKind, RemoteKey,
 };
-use keydeck_core::error::NextAction;
 use keydeck_core::{Error, Secret};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -51,6 +51,7 @@ async fn list_with(
             &Default::default(),
         )
         .await
+        .map(|listing| listing.keys)
 }
 
 async fn list(server: &MockServer, dialect: DialectId) -> Result<Vec<RemoteKey>, Error> {
@@ -575,11 +576,26 @@ async fn every_error_status_of_every_seed_becomes_the_typed_error() {
 #[tokio::test]
 async fn what_to_do_next_depends_on_the_status() {
     let cases = [
-        (401, NextAction::SetToken { source: "test".into() }),
+        (
+            401,
+            NextAction::SetToken {
+                source: "test".into(),
+            },
+        ),
         (426, NextAction::UpdateKeydeck),
         (402, NextAction::AskProvider),
-        (404, NextAction::CheckSource { source: "test".into() }),
-        (500, NextAction::SyncLater { source: "test".into() }),
+        (
+            404,
+            NextAction::CheckSource {
+                source: "test".into(),
+            },
+        ),
+        (
+            500,
+            NextAction::SyncLater {
+                source: "test".into(),
+            },
+        ),
     ];
     for (status, action) in cases {
         let server = MockServer::start().await;

@@ -3,6 +3,7 @@
 //! inside scripts/session.sh, which provides the display, D-Bus and gnome-keyring.
 
 pub mod http;
+pub mod openapi;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -226,6 +227,15 @@ impl Served {
         }
     }
 
+    /// The same server reached at another URL (a proxy in front of it) or with another
+    /// token; stopping it is not this value's business.
+    pub fn at(url: &str, token: &str) -> ServedAt {
+        ServedAt {
+            url: url.to_string(),
+            token: token.to_string(),
+        }
+    }
+
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -235,5 +245,35 @@ impl Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Where a client should reach a server, and with which token (see [`Served::at`]).
+pub struct ServedAt {
+    pub url: String,
+    pub token: String,
+}
+
+/// A server a client can be pointed at: its URL and the token it wants.
+pub trait Reach {
+    fn url(&self) -> &str;
+    fn token(&self) -> &str;
+}
+
+impl Reach for Served {
+    fn url(&self) -> &str {
+        &self.url
+    }
+    fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl Reach for ServedAt {
+    fn url(&self) -> &str {
+        &self.url
+    }
+    fn token(&self) -> &str {
+        &self.token
     }
 }

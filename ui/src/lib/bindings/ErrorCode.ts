@@ -2,5 +2,6 @@
 
 /**
  * The stable, machine-readable side of [`Error`]: what the UI and `--json` output switch on.
+ * Every failure of a remote source is `remote`; its `kind` says which.
  */
-export type ErrorCode = "not_found" | "source_not_found" | "duplicate_name" | "invalid_input" | "usage" | "keyring_locked" | "keyring_unavailable" | "keyring" | "key_revoked" | "secret_missing" | "vault_too_new" | "not_a_vault" | "database" | "io" | "clipboard" | "cancelled" | "rate_limited" | "remote_unauthorized" | "remote_forbidden" | "remote_not_found" | "remote_invalid_request" | "remote_payment_required" | "remote_upgrade_required" | "remote_rate_limited" | "remote_not_implemented" | "remote_server_error" | "remote_unexpected_status" | "remote_timeout" | "remote_unreachable" | "remote_too_large" | "remote_invalid_response" | "remote_redirect" | "remote_paging" | "remote_insecure" | "remote_unsupported";
+export type ErrorCode = "not_found" | "source_not_found" | "duplicate_name" | "invalid_input" | "usage" | "keyring_locked" | "keyring_unavailable" | "keyring" | "key_revoked" | "secret_missing" | "vault_too_new" | "not_a_vault" | "database" | "io" | "clipboard" | "cancelled" | "rate_limited" | "remote";

@@ -22,4 +22,9 @@ last_error: ErrorBody | null, key_count: number,
 /**
  * The cached listing may be out of date: the last sync failed, or none has worked yet.
  */
-stale: boolean, };
+stale: boolean, 
+/**
+ * What was odd about the last listing without stopping it (a `count` that differs
+ * from the keys returned).
+ */
+warning: string | null, };

@@ -4,8 +4,28 @@ import type { DialectId } from "./DialectId";
 /**
  * A new remote source, with its token (which goes to the keyring).
  */
-export type SourceInput = { name: string, url: string, 
+export type SourceInput = { token: string, name: string, url: string, 
 /**
- * `None`: detect the dialect.
+ * `None`: detect it.
  */
-dialect: DialectId | null, auth_header: string | null, auth_scheme: string | null, user_id: string | null, revoke_template: string | null, allow_insecure: boolean, token: string, };
+dialect: DialectId | null, 
+/**
+ * Overrides the dialect's header (e.g. `X-Assistant-Service-Key`).
+ */
+auth_header: string | null, 
+/**
+ * Overrides the scheme (`ApiKey`); empty sends the bare credential.
+ */
+auth_scheme: string | null, 
+/**
+ * 004's `{user_id}`.
+ */
+user_id: string | null, 
+/**
+ * `METHOD /path/{id}`: how to revoke a key on this server (not part of the seeds).
+ */
+revoke_template: string | null, 
+/**
+ * Plain http to another machine, knowingly.
+ */
+allow_insecure: boolean, };

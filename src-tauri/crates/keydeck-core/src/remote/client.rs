@@ -84,6 +84,13 @@ impl SyncWatch {
     }
 }
 
+/// A source's whole listing, and what was odd about it without stopping it.
+#[derive(Debug)]
+pub struct Listing {
+    pub keys: Vec<RemoteKey>,
+    pub warnings: Vec<String>,
+}
+
 /// Where and how to ask: a source's URL, its credential and how to send it.
 pub struct Endpoint<'a> {
     /// The source's name, for messages.
@@ -244,7 +251,7 @@ impl Client {
         dialect: &dyn Dialect,
         user_id: Option<&str>,
         watch: &SyncWatch,
-    ) -> crate::Result<Vec<RemoteKey>> {
+    ) -> crate::Result<Listing> {
         let name = endpoint.name;
         let mut redactor = Redactor::new(endpoint.credential);
         let listing = self.list_pages(endpoint, dialect, user_id, watch, &mut redactor);
@@ -278,9 +285,11 @@ impl Client {
         user_id: Option<&str>,
         watch: &SyncWatch,
         redactor: &mut Redactor,
-    ) -> crate::Result<Vec<RemoteKey>> {
+    ) -> crate::Result<Listing> {
         let name = endpoint.name;
         let mut keys: Vec<RemoteKey> = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
+        let mut total: Option<u64> = None;
         let mut cursor: Option<String> = None;
         let mut seen = HashSet::new();
         let mut progress = SyncProgress {
@@ -321,6 +330,8 @@ impl Client {
             })?;
             let (has_more, next) = (page.has_more, page.next_cursor);
             let found = page.keys.len();
+            warnings.extend(page.warning);
+            total = total.or(page.total);
             for mut key in page.keys {
                 if let Some(secret) = &key.secret {
                     redactor.add(secret.expose());
@@ -339,7 +350,14 @@ impl Client {
             }
             watch.report(&progress);
             if !has_more {
-                return Ok(keys);
+                if let Some(total) = total.filter(|t| *t != keys.len() as u64) {
+                    warnings.push(format!(
+                        "the server's meta.total says {total} but it listed {} keys",
+                        keys.len()
+                    ));
+                }
+                let warnings = warnings.iter().map(|w| redactor.clean(w)).collect();
+                return Ok(Listing { keys, warnings });
             }
             let paging = |message: &str| RemoteError::new(name, RemoteErrorKind::Paging, message);
             let next =

@@ -14,6 +14,7 @@ mod serve;
 pub use client::{CancellationToken, Client, ClientConfig, SyncProgress, SyncWatch};
 pub use error::{RemoteError, RemoteErrorKind};
 pub use serve::{ServeContext, ServeRequest, ServeResponse, ServedKey};
+pub mod validation;
 
 /// The dialect's OpenAPI 3.1 description, written from its seed.
 pub fn openapi(dialect: DialectId) -> &'static str {
@@ -36,17 +37,35 @@ use ts_rs::TS;
 use crate::{Error, Result, Secret};
 
 /// The five dialects, named after their seed documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumIter,
+)]
 pub enum DialectId {
     #[serde(rename = "000")]
+    #[strum(serialize = "000")]
     D000,
     #[serde(rename = "001")]
+    #[strum(serialize = "001")]
     D001,
     #[serde(rename = "002")]
+    #[strum(serialize = "002")]
     D002,
     #[serde(rename = "003")]
+    #[strum(serialize = "003")]
     D003,
     #[serde(rename = "004")]
+    #[strum(serialize = "004")]
     D004,
 }
 
@@ -60,13 +79,7 @@ impl DialectId {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            DialectId::D000 => "000",
-            DialectId::D001 => "001",
-            DialectId::D002 => "002",
-            DialectId::D003 => "003",
-            DialectId::D004 => "004",
-        }
+        self.into()
     }
 
     /// The dialect's implementation.
@@ -90,14 +103,7 @@ impl std::fmt::Display for DialectId {
 impl std::str::FromStr for DialectId {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        DialectId::ALL
-            .into_iter()
-            .find(|d| d.as_str() == s)
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "unknown dialect `{s}`; use 000, 001, 002, 003, 004 or detect"
-                ))
-            })
+        crate::model::parse_name("dialect", s)
     }
 }
 
@@ -262,6 +268,11 @@ pub struct Page {
     pub next_cursor: Option<String>,
     /// The page says there is more.
     pub has_more: bool,
+    /// Something odd about the answer that does not stop the listing (003: a `count` that
+    /// differs from the keys returned), kept on the source.
+    pub warning: Option<String>,
+    /// How many keys the whole listing has, where the dialect says (002's `meta.total`).
+    pub total: Option<u64>,
 }
 
 /// What a dialect's error envelope says.
@@ -294,16 +305,74 @@ pub trait Dialect: Send + Sync {
     fn serves_secrets(&self) -> bool {
         false
     }
+    /// The answer to a request without the right credential.
+    fn unauthorized(&self, context: &ServeContext) -> ServeResponse;
+    /// The answer to a path or method the dialect does not have (or, with `--allow-revoke`,
+    /// a key that does not exist).
+    fn not_found(&self, context: &ServeContext) -> ServeResponse;
     /// This dialect's answer when the server itself fails (the vault or the keyring could
     /// not be read), in its own error envelope.
     fn server_error(&self, context: &ServeContext) -> ServeResponse;
-    /// Answers one request as this dialect's server.
-    fn serve(
+    /// The listing, once the request is known to be one.
+    fn list(
         &self,
         request: &ServeRequest,
         context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse;
+    /// What a request asks for. The listing is `GET` on the list path; `DELETE` on the list
+    /// path and a key id is a revoke (served only with `keydeck serve --allow-revoke`).
+    fn route(&self, request: &ServeRequest, context: &ServeContext) -> Route {
+        let list = self
+            .list_path(ListParams {
+                user_id: context.user_id.as_deref(),
+                cursor: None,
+            })
+            .unwrap_or_default();
+        let list = list.split('?').next().unwrap_or_default();
+        match (request.method.as_str(), request.path.strip_prefix(list)) {
+            ("GET", Some("")) => Route::List,
+            ("DELETE", Some(rest)) => match rest.strip_prefix('/') {
+                Some(id) if !id.is_empty() && !id.contains('/') => {
+                    Route::Revoke(decode_component(id))
+                }
+                _ => Route::Answer(self.not_found(context)),
+            },
+            _ => Route::Answer(self.not_found(context)),
+        }
+    }
+    /// Headers every answer of this dialect carries (003's `X-Request-Id`).
+    fn finish(&self, response: ServeResponse, _context: &ServeContext) -> ServeResponse {
+        response
+    }
+    /// Answers one request as this dialect's server: the credential first (nothing is read
+    /// without it), then the route. A revoke is answered by whoever holds the vault.
+    fn serve(
+        &self,
+        request: &ServeRequest,
+        context: &ServeContext,
+        keys: &[ServedKey],
+    ) -> ServeResponse {
+        let answer = if !self.accepts(&request.headers, &context.token) {
+            self.unauthorized(context)
+        } else {
+            match self.route(request, context) {
+                Route::List => self.list(request, context, keys),
+                Route::Revoke(_) => self.not_found(context),
+                Route::Answer(answer) => answer,
+            }
+        };
+        self.finish(answer, context)
+    }
+}
+
+/// What a request to a dialect's server asks for.
+pub enum Route {
+    List,
+    /// Revoke the key of this id.
+    Revoke(String),
+    /// Answered already (not found, 004's unknown user).
+    Answer(ServeResponse),
 }
 
 /// A time as the dialects write it (RFC 3339, UTC, milliseconds only when needed).
@@ -326,6 +395,36 @@ pub(crate) fn read_time(
             None
         }
     }
+}
+
+/// Reads an optional ISO 8601 time in any of the forms a seed allows: RFC 3339, an offset
+/// without its colon (`+0000`), no offset (UTC), or a date alone (its midnight, UTC). One
+/// that does not parse is kept, as text, in `details`.
+pub(crate) fn read_iso_time(
+    field: &str,
+    value: Option<String>,
+    details: &mut BTreeMap<String, serde_json::Value>,
+) -> Option<DateTime<Utc>> {
+    let text = value?;
+    let parsed = DateTime::parse_from_rfc3339(&text)
+        .or_else(|_| DateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+        });
+    if parsed.is_none() {
+        details.insert(field.to_string(), serde_json::Value::String(text));
+    }
+    parsed
 }
 
 /// Puts a value into `details` unless it is absent.
@@ -365,6 +464,31 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result:
 /// Percent-encodes one path segment or query value.
 pub fn encode_component(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// What RFC 3986 lets stand in a path segment (unreserved, sub-delims, `:`, `@`): everything
+/// else is percent-encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Percent-encodes one path segment, only where RFC 3986 requires it.
+pub fn encode_segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 
 /// Decodes a percent-encoded path segment.

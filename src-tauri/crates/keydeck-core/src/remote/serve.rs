@@ -77,13 +77,30 @@ impl ServeResponse {
     }
 }
 
-/// Whether the request carries `token` the way `style` says, compared in constant time.
+/// Whether the request carries `token` the way `style` says: the scheme in any case (RFC 9110
+/// says schemes are case-insensitive), the credential compared in constant time.
 pub(crate) fn has_credential(headers: &HeaderMap, style: &AuthStyle, token: &Secret) -> bool {
     let Some(got) = headers.get(style.header.as_str()) else {
         return false;
     };
-    let want = zeroize::Zeroizing::new(style.value(token));
     let got = got.as_bytes();
-    let want = want.as_bytes();
-    got.len() == want.len() && got.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    let credential = match style.scheme.as_deref().filter(|s| !s.is_empty()) {
+        Some(scheme) => match got.split_at_checked(scheme.len()) {
+            Some((said, rest)) if said.eq_ignore_ascii_case(scheme.as_bytes()) => {
+                match rest.strip_prefix(b" ") {
+                    Some(credential) => credential,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        },
+        None => got,
+    };
+    let want = token.expose().as_bytes();
+    credential.len() == want.len()
+        && credential
+            .iter()
+            .zip(want)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }

@@ -13,7 +13,18 @@ use crate::secret_store::item;
 use crate::{Error, KeyStatus, ListQuery, Result, Secret};
 
 /// What to do with an imported name that is already taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum OnDuplicate {
     #[default]
     Error,
@@ -24,14 +35,7 @@ pub enum OnDuplicate {
 impl std::str::FromStr for OnDuplicate {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "error" => Ok(OnDuplicate::Error),
-            "skip" => Ok(OnDuplicate::Skip),
-            "rename" => Ok(OnDuplicate::Rename),
-            _ => Err(Error::InvalidInput(format!(
-                "unknown duplicate policy `{s}`; use error, skip or rename"
-            ))),
-        }
+        crate::model::parse_name("duplicate policy", s)
     }
 }
 

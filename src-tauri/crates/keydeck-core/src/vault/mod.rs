@@ -26,8 +26,8 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::model::KeyPage;
-use crate::model::LOCAL_SOURCE;
 use crate::model::Unable;
+use crate::model::LOCAL_SOURCE;
 use crate::remote::DialectId;
 use crate::secret_store::Space;
 use crate::{

@@ -12,7 +12,9 @@ use url::Url;
 use super::{from_ms, validate, Vault};
 use crate::error::ErrorBody;
 use crate::model::LOCAL_SOURCE;
-use crate::remote::client::{check_url, error_from_answer, is_loopback, Detection, Endpoint};
+use crate::remote::client::{
+    check_url, error_from_answer, is_loopback, Detection, Endpoint, Listing,
+};
 use crate::remote::error::Redactor;
 use crate::remote::{
     AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey, SyncWatch,
@@ -60,6 +62,9 @@ pub struct SourceInfo {
     pub key_count: i64,
     /// The cached listing may be out of date: the last sync failed, or none has worked yet.
     pub stale: bool,
+    /// What was odd about the last listing without stopping it (a `count` that differs
+    /// from the keys returned).
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +99,7 @@ struct SourceRow {
     last_attempt_at: Option<i64>,
     last_error: Option<String>,
     key_count: i64,
+    warning: Option<String>,
 }
 
 impl SourceSpec {
@@ -207,6 +213,7 @@ impl SourceRow {
             last_attempt_at: self.last_attempt_at.map(from_ms).transpose()?,
             last_error,
             key_count: self.key_count,
+            warning: self.warning,
         })
     }
 }
@@ -413,7 +420,7 @@ impl Vault {
         let info = self.source(name).await?;
         let now = Utc::now();
         let outcome = match self.fetch(&info, client, watch).await {
-            Ok(keys) => self.replace_listing(name, keys, now).await,
+            Ok(listing) => self.replace_listing(name, listing, now).await,
             Err(err) => Err(err),
         };
         let failed = match &outcome {
@@ -437,7 +444,7 @@ impl Vault {
         info: &SourceInfo,
         client: &Client,
         watch: &SyncWatch,
-    ) -> Result<Vec<RemoteKey>> {
+    ) -> Result<Listing> {
         let (url, credential) = self.endpoint_parts(info).await?;
         let endpoint = Endpoint {
             name: &info.name,
@@ -458,9 +465,11 @@ impl Vault {
     async fn replace_listing(
         &self,
         name: &str,
-        keys: Vec<RemoteKey>,
+        listing: Listing,
         now: DateTime<Utc>,
     ) -> Result<SyncReport> {
+        let keys = listing.keys;
+        let warning = (!listing.warnings.is_empty()).then(|| listing.warnings.join("; "));
         let mut seen = HashSet::new();
         if let Some(dup) = keys.iter().find(|k| !seen.insert(k.id.as_str())) {
             return Err(RemoteError::new(
@@ -523,9 +532,10 @@ impl Vault {
             });
             insert.build().execute(&mut *tx).await?;
         }
-        sqlx::query("UPDATE sources SET synced_at = ?, last_attempt_at = ?, last_error = NULL WHERE name = ?")
+        sqlx::query("UPDATE sources SET synced_at = ?, last_attempt_at = ?, last_error = NULL, warning = ? WHERE name = ?")
             .bind(now.timestamp_millis())
             .bind(now.timestamp_millis())
+            .bind(&warning)
             .bind(name)
             .execute(&mut *tx)
             .await?;
@@ -560,7 +570,7 @@ impl Vault {
             .into());
         };
         let (method, path) = parse_revoke_template(&info.name, template)?;
-        let encode = crate::remote::encode_component;
+        let encode = crate::remote::encode_segment;
         let path = path.replace("{id}", &encode(&record.id)).replace(
             "{user_id}",
             &encode(info.user_id.as_deref().unwrap_or_default()),

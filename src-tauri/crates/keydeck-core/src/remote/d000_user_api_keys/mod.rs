@@ -4,6 +4,7 @@ pub mod wire;
 
 use reqwest::header::HeaderMap;
 
+use super::validation;
 use super::{
     detail, parse_json, read_time, write_time, AuthStyle, Dialect, DialectId, ErrorDetails,
     ListParams, Page, RemoteKey, ServeContext, ServeRequest, ServeResponse, ServedKey,
@@ -56,9 +57,9 @@ impl D000 {
         ServeResponse::json(
             status,
             &ErrorEnvelope {
-                code: status.into(),
-                detail: Detail::Message(message.into()),
-                kind: kind.into(),
+                code: Some(status.into()),
+                detail: Some(Detail::Message(message.into())),
+                kind: Some(kind.into()),
             },
         )
     }
@@ -83,59 +84,47 @@ impl Dialect for D000 {
             keys: items.into_iter().map(D000::to_key).collect(),
             next_cursor: None,
             has_more: false,
+            warning: None,
+            total: None,
         })
     }
 
     fn decode_error(&self, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorDetails> {
         let envelope: ErrorEnvelope = parse_json(body).ok()?;
-        let (message, fields) = match envelope.detail {
-            Detail::Message(message) => (message, vec![]),
-            Detail::Validation(errors) => {
-                let message = errors
-                    .iter()
-                    .map(|e| e.msg.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let fields = errors
-                    .iter()
-                    .map(|e| {
-                        e.loc
-                            .iter()
-                            .map(|part| match part {
-                                serde_json::Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            })
-                            .collect::<Vec<_>>()
-                            .join(".")
-                    })
-                    .collect();
-                (message, fields)
-            }
+        // Not this envelope at all when none of its own fields is there.
+        if envelope.detail.is_none() && envelope.kind.is_none() {
+            return None;
+        }
+        let mut details = match envelope.detail {
+            Some(Detail::Validation(errors)) => validation::details(&errors),
+            Some(Detail::Message(message)) => ErrorDetails {
+                message: Some(message),
+                ..ErrorDetails::default()
+            },
+            None => ErrorDetails::default(),
         };
-        Some(ErrorDetails {
-            code: Some(envelope.kind),
-            message: Some(message),
-            fields,
-            ..ErrorDetails::default()
-        })
+        details.code = envelope.kind.or(details.code);
+        Some(details)
+    }
+
+    fn unauthorized(&self, _context: &ServeContext) -> ServeResponse {
+        D000::error(401, "authentication_error", "Authentication failed")
+    }
+
+    fn not_found(&self, _context: &ServeContext) -> ServeResponse {
+        D000::error(404, "not_found", "Not found")
     }
 
     fn server_error(&self, _context: &ServeContext) -> ServeResponse {
         D000::error(500, "internal_server_error", "Internal server error")
     }
 
-    fn serve(
+    fn list(
         &self,
-        request: &ServeRequest,
-        context: &ServeContext,
+        _request: &ServeRequest,
+        _context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse {
-        if !self.accepts(&request.headers, &context.token) {
-            return D000::error(401, "authentication_error", "Authentication failed");
-        }
-        if request.method != "GET" || request.path != LIST_PATH {
-            return D000::error(404, "not_found", "Not found");
-        }
         let body: Vec<ApiKey> = keys.iter().map(D000::from_served).collect();
         ServeResponse::json(200, &body)
     }

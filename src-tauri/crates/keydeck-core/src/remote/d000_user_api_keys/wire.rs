@@ -5,27 +5,29 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::remote::validation::ValidationError;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKey {
     pub id: String,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_revoke: Option<bool>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_scopes: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     /// Masked key only, no plaintext.
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub masked_key: Option<String>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// Fields the seed does not name, kept for the detail pane.
     #[serde(flatten)]
@@ -34,14 +36,17 @@ pub struct ApiKey {
 
 pub type ListResponse = Vec<ApiKey>;
 
-/// The canonical error envelope; `detail` is a message, or a list of validation errors.
+/// The canonical error envelope; `detail` is a message, or a list of validation errors. The
+/// seed requires all three fields; keydeck reads an envelope that has only some of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorEnvelope {
     /// The HTTP status code.
-    pub code: i64,
-    pub detail: Detail,
-    #[serde(rename = "type")]
-    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,13 +54,4 @@ pub struct ErrorEnvelope {
 pub enum Detail {
     Message(String),
     Validation(Vec<ValidationError>),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValidationError {
-    /// Where the validation error occurred.
-    pub loc: Vec<serde_json::Value>,
-    pub msg: String,
-    #[serde(rename = "type")]
-    pub kind: String,
 }

@@ -5,7 +5,7 @@ pub mod wire;
 use reqwest::header::HeaderMap;
 
 use super::{
-    detail, mask_of_key, parse_json, read_time, write_time, AuthStyle, Dialect, DialectId,
+    detail, mask_of_key, parse_json, read_iso_time, write_time, AuthStyle, Dialect, DialectId,
     ErrorDetails, FullKey, ListParams, Page, RemoteKey, ServeContext, ServeRequest, ServeResponse,
     ServedKey,
 };
@@ -20,8 +20,8 @@ impl D001 {
     pub fn to_key(item: ApiKey) -> RemoteKey {
         let mut key = RemoteKey::new(item.id, item.name);
         let d = &mut key.details;
-        key.created_at = read_time("createdAt", Some(item.created_at), d);
-        key.last_used_at = read_time("lastUsedAt", item.last_used_at, d);
+        key.created_at = read_iso_time("createdAt", Some(item.created_at), d);
+        key.last_used_at = read_iso_time("lastUsedAt", item.last_used_at, d);
         d.insert("keyType".into(), item.key_type.into());
         d.insert("accountId".into(), item.account_id.clone().into());
         detail(d, "environmentId", &item.environment_id);
@@ -43,7 +43,7 @@ impl D001 {
                     .as_ref()
                     .map_or_else(|| r.mask.clone(), |s| s.expose().to_string()),
             ),
-            key_type: "secret".into(),
+            key_type: key_type(r).into(),
             environment_id: r.env.clone(),
             account_id: account_id.to_string(),
             name: r.name.clone(),
@@ -77,6 +77,17 @@ impl D001 {
     }
 }
 
+/// `public` for a publishable key (its secret starts `pk_`, or it is tagged `public`), else
+/// `secret`.
+fn key_type(record: &crate::KeyRecord) -> &'static str {
+    let public = record.mask.starts_with("pk_") || record.tags.iter().any(|t| t == "public");
+    if public {
+        "public"
+    } else {
+        "secret"
+    }
+}
+
 impl Dialect for D001 {
     fn id(&self) -> DialectId {
         DialectId::D001
@@ -96,6 +107,8 @@ impl Dialect for D001 {
             keys: list.keys.into_iter().map(D001::to_key).collect(),
             next_cursor: None,
             has_more: false,
+            warning: None,
+            total: None,
         })
     }
 
@@ -120,6 +133,27 @@ impl Dialect for D001 {
         true
     }
 
+    fn unauthorized(&self, context: &ServeContext) -> ServeResponse {
+        D001::error(
+            401,
+            "unauthorized",
+            "Missing or invalid API key",
+            Some("Send the key as `Authorization: Bearer <key>`"),
+            &context.request_id,
+        )
+    }
+
+    /// The seed documents no 404: an unknown endpoint is a bad request.
+    fn not_found(&self, context: &ServeContext) -> ServeResponse {
+        D001::error(
+            400,
+            "invalid_request",
+            "Unknown endpoint",
+            None,
+            &context.request_id,
+        )
+    }
+
     fn server_error(&self, context: &ServeContext) -> ServeResponse {
         D001::error(
             500,
@@ -130,27 +164,17 @@ impl Dialect for D001 {
         )
     }
 
-    fn serve(
+    /// 001 cannot say that a key expired (it has `revoked` only): an expired key is not
+    /// listed, rather than listed as working.
+    fn list(
         &self,
-        request: &ServeRequest,
+        _request: &ServeRequest,
         context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse {
-        let tracking = &context.request_id;
-        if !self.accepts(&request.headers, &context.token) {
-            return D001::error(
-                401,
-                "unauthorized",
-                "Missing or invalid API key",
-                Some("Send the key as `Authorization: Bearer <key>`"),
-                tracking,
-            );
-        }
-        if request.method != "GET" || request.path != LIST_PATH {
-            return D001::error(400, "invalid_request", "Unknown endpoint", None, tracking);
-        }
         let keys = keys
             .iter()
+            .filter(|k| k.record.status != KeyStatus::Expired)
             .map(|k| D001::from_served(k, &context.account_id))
             .collect();
         ServeResponse::json(

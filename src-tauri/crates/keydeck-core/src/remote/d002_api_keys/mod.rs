@@ -5,6 +5,7 @@ pub mod wire;
 use reqwest::header::HeaderMap;
 
 use super::serve::has_credential;
+use super::validation;
 use super::{
     detail, encode_component, parse_json, read_time, write_time, AuthStyle, Dialect, DialectId,
     ErrorDetails, ListParams, Page, RemoteKey, ServeContext, ServeRequest, ServeResponse,
@@ -76,41 +77,40 @@ impl D002 {
         )
     }
 
-    /// One page after the `after` cursor (keys in id order; the cursor is the last id).
+    /// One page of the keys in id order: after the `after` cursor, before the `before`
+    /// cursor (the page that precedes it), or from the deprecated `offset`. A cursor is a
+    /// key id; `meta.offset` and `meta.limit` are given only to a caller that used `offset`.
     fn page(request: &ServeRequest, keys: &[ServedKey]) -> ServeResponse {
-        let limit = match request.query_value("limit") {
-            None => DEFAULT_LIMIT,
-            Some(text) => match text.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return D002::error(
-                        422,
-                        &format!(
-                            "limit must be an integer between 1 and {MAX_LIMIT}, not `{text}`"
-                        ),
-                        "Pass a limit in the range [1, 200], or leave it out for 50.",
-                    )
-                }
-            },
+        let limit = match D002::number(request, "limit", 1, MAX_LIMIT as u64) {
+            Ok(limit) => limit.map_or(DEFAULT_LIMIT, |l| l as usize),
+            Err(answer) => return answer,
+        };
+        let offset = match D002::number(request, "offset", 0, i64::MAX as u64) {
+            Ok(offset) => offset.map(|o| o as usize),
+            Err(answer) => return answer,
         };
         let mut sorted: Vec<&ServedKey> = keys.iter().collect();
         sorted.sort_by(|a, b| a.record.id.cmp(&b.record.id));
-        let offset = request
-            .query_value("offset")
-            .and_then(|o| o.parse::<usize>().ok());
-        let start = match (request.query_value("after"), offset) {
-            (Some(after), _) => sorted.partition_point(|k| k.record.id.as_str() <= after),
-            (None, Some(offset)) => offset.min(sorted.len()),
-            (None, None) => 0,
+        let (start, end) = match (request.query_value("after"), request.query_value("before")) {
+            (Some(after), _) => {
+                let start = sorted.partition_point(|k| k.record.id.as_str() <= after);
+                (start, (start + limit).min(sorted.len()))
+            }
+            (None, Some(before)) => {
+                let end = sorted.partition_point(|k| k.record.id.as_str() < before);
+                (end.saturating_sub(limit), end)
+            }
+            (None, None) => {
+                let start = offset.unwrap_or(0).min(sorted.len());
+                (start, (start + limit).min(sorted.len()))
+            }
         };
-        let end = (start + limit).min(sorted.len());
         let page = &sorted[start..end];
         let has_more = end < sorted.len();
-        let result: Vec<ApiKeyRead> = page.iter().map(|k| D002::from_served(k)).collect();
         let meta = PaginationMeta {
             total: Some(sorted.len() as i64),
             offset: offset.map(|o| o as i64),
-            limit: Some(limit as i64),
+            limit: offset.map(|_| limit as i64),
             has_more: Some(has_more),
             after: page
                 .last()
@@ -124,7 +124,7 @@ impl D002 {
         ServeResponse::json(
             200,
             &ListResponse {
-                result,
+                result: page.iter().map(|k| D002::from_served(k)).collect(),
                 success: true,
                 suggestion: Some(String::new()),
                 message: Some(String::new()),
@@ -132,6 +132,26 @@ impl D002 {
                 extra: Default::default(),
             },
         )
+    }
+
+    /// An integer query parameter within `min..=max`, absent, or a 422 that says why.
+    fn number(
+        request: &ServeRequest,
+        name: &str,
+        min: u64,
+        max: u64,
+    ) -> Result<Option<u64>, ServeResponse> {
+        let Some(text) = request.query_value(name) else {
+            return Ok(None);
+        };
+        match text.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(D002::error(
+                422,
+                &format!("{name} must be an integer between {min} and {max}, not `{text}`"),
+                &format!("Pass {name} in the range [{min}, {max}]."),
+            )),
+        }
     }
 }
 
@@ -167,6 +187,8 @@ impl Dialect for D002 {
             keys: list.result.into_iter().map(D002::to_key).collect(),
             next_cursor: meta.after.filter(|_| has_more),
             has_more,
+            warning: None,
+            total: meta.total.and_then(|t| u64::try_from(t).ok()),
         })
     }
 
@@ -178,27 +200,7 @@ impl Dialect for D002 {
                 ..ErrorDetails::default()
             }),
             ErrorResponse::Envelope(_) => None,
-            ErrorResponse::Validation { detail } => Some(ErrorDetails {
-                message: Some(
-                    detail
-                        .iter()
-                        .map(|e| e.msg.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-                fields: detail
-                    .iter()
-                    .map(|e| {
-                        e.loc
-                            .iter()
-                            .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
-                            .collect::<Vec<_>>()
-                            .join(".")
-                    })
-                    .collect(),
-                code: detail.first().map(|e| e.kind.clone()),
-                ..ErrorDetails::default()
-            }),
+            ErrorResponse::Validation { detail } => Some(validation::details(&detail)),
         }
     }
 
@@ -212,22 +214,24 @@ impl Dialect for D002 {
         D002::error(500, "Internal server error", "Try again later.")
     }
 
-    fn serve(
+    fn unauthorized(&self, _context: &ServeContext) -> ServeResponse {
+        D002::error(
+            401,
+            "Invalid or missing API key",
+            "Send your key in the X-API-Key header.",
+        )
+    }
+
+    fn not_found(&self, _context: &ServeContext) -> ServeResponse {
+        D002::error(404, "Not found", "List keys with GET /api/v1/api-keys.")
+    }
+
+    fn list(
         &self,
         request: &ServeRequest,
-        context: &ServeContext,
+        _context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse {
-        if !self.accepts(&request.headers, &context.token) {
-            return D002::error(
-                401,
-                "Invalid or missing API key",
-                "Send your key in the X-API-Key header.",
-            );
-        }
-        if request.method != "GET" || request.path != LIST_PATH {
-            return D002::error(404, "Not found", "List keys with GET /api/v1/api-keys.");
-        }
         D002::page(request, keys)
     }
 }

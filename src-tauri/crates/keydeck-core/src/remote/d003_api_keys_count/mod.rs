@@ -66,17 +66,20 @@ impl Dialect for D003 {
 
     fn decode_page(&self, body: &[u8]) -> Result<Page, String> {
         let list: ListResponse = parse_json(body)?;
-        if list.count != list.api_keys.len() as i64 {
-            return Err(format!(
-                "`count` says {} but {} keys were returned",
+        // The keys are listed all the same; the source says the server disagrees with itself.
+        let warning = (list.count != list.api_keys.len() as i64).then(|| {
+            format!(
+                "the server's `count` says {} but it returned {} keys",
                 list.count,
                 list.api_keys.len()
-            ));
-        }
+            )
+        });
         Ok(Page {
             keys: list.api_keys.into_iter().map(D003::to_key).collect(),
             next_cursor: None,
             has_more: false,
+            warning,
+            total: None,
         })
     }
 
@@ -96,36 +99,42 @@ impl Dialect for D003 {
         })
     }
 
-    fn server_error(&self, context: &ServeContext) -> ServeResponse {
-        D003::error(500, Some("internal_error"), "Internal server error.")
-            .with_header(REQUEST_ID_HEADER, &context.request_id)
+    fn unauthorized(&self, _context: &ServeContext) -> ServeResponse {
+        D003::error(
+            401,
+            Some("invalid_token"),
+            "Access token is missing or invalid.",
+        )
     }
 
-    fn serve(
+    /// The seed answers what it does not implement with 501.
+    fn not_found(&self, _context: &ServeContext) -> ServeResponse {
+        D003::error(501, None, "This endpoint has not been implemented yet.")
+    }
+
+    fn server_error(&self, _context: &ServeContext) -> ServeResponse {
+        D003::error(500, Some("internal_error"), "Internal server error.")
+    }
+
+    fn list(
         &self,
-        request: &ServeRequest,
-        context: &ServeContext,
+        _request: &ServeRequest,
+        _context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse {
-        let answer = if !self.accepts(&request.headers, &context.token) {
-            D003::error(
-                401,
-                Some("invalid_token"),
-                "Access token is missing or invalid.",
-            )
-        } else if request.method != "GET" || request.path != LIST_PATH {
-            D003::error(501, None, "This endpoint has not been implemented yet.")
-        } else {
-            let api_keys: Vec<ApiKey> = keys.iter().filter_map(D003::from_served).collect();
-            ServeResponse::json(
-                200,
-                &ListResponse {
-                    count: api_keys.len() as i64,
-                    api_keys,
-                    extra: Default::default(),
-                },
-            )
-        };
-        answer.with_header(REQUEST_ID_HEADER, &context.request_id)
+        let api_keys: Vec<ApiKey> = keys.iter().filter_map(D003::from_served).collect();
+        ServeResponse::json(
+            200,
+            &ListResponse {
+                count: api_keys.len() as i64,
+                api_keys,
+                extra: Default::default(),
+            },
+        )
+    }
+
+    /// Every answer names its request (`X-Request-Id`).
+    fn finish(&self, response: ServeResponse, context: &ServeContext) -> ServeResponse {
+        response.with_header(REQUEST_ID_HEADER, &context.request_id)
     }
 }

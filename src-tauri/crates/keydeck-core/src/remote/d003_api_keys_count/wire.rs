@@ -30,7 +30,7 @@ pub struct ApiKey {
 /// The generic API error; 501 answers carry only `message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     pub message: String,
     #[serde(flatten)]

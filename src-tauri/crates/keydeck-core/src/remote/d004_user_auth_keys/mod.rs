@@ -5,8 +5,8 @@ pub mod wire;
 use reqwest::header::HeaderMap;
 
 use super::{
-    decode_component, detail, encode_component, mask_of_key, parse_json, read_time, write_time,
-    AuthStyle, Dialect, DialectId, ErrorDetails, FullKey, ListParams, Page, RemoteKey,
+    decode_component, detail, encode_segment, mask_of_key, parse_json, read_time, write_time,
+    AuthStyle, Dialect, DialectId, ErrorDetails, FullKey, ListParams, Page, RemoteKey, Route,
     ServeContext, ServeRequest, ServeResponse, ServedKey,
 };
 use crate::KeyStatus;
@@ -16,7 +16,7 @@ pub struct D004;
 
 /// `/api/v1/users/{user_id}/auth/keys`.
 pub fn list_path_for(user_id: &str) -> String {
-    format!("/api/v1/users/{}/auth/keys", encode_component(user_id))
+    format!("/api/v1/users/{}/auth/keys", encode_segment(user_id))
 }
 
 impl D004 {
@@ -89,6 +89,8 @@ impl Dialect for D004 {
             keys: list.keys.into_iter().map(D004::to_key).collect(),
             next_cursor: None,
             has_more: false,
+            warning: None,
+            total: None,
         })
     }
 
@@ -122,6 +124,19 @@ impl Dialect for D004 {
         true
     }
 
+    fn unauthorized(&self, _context: &ServeContext) -> ServeResponse {
+        D004::error(
+            401,
+            "api_keys.unauthorized",
+            "The API key is missing or invalid.",
+            None,
+        )
+    }
+
+    fn not_found(&self, _context: &ServeContext) -> ServeResponse {
+        D004::error(404, "api_keys.not_found", "Not found.", None)
+    }
+
     fn server_error(&self, _context: &ServeContext) -> ServeResponse {
         D004::error(
             500,
@@ -131,40 +146,44 @@ impl Dialect for D004 {
         )
     }
 
-    fn serve(
+    /// `/api/v1/users/{user_id}/auth/keys` of the one user this server knows; another user
+    /// is `api_keys.user_not_found`.
+    fn route(&self, request: &ServeRequest, context: &ServeContext) -> Route {
+        let Some((user, rest)) = request
+            .path
+            .strip_prefix("/api/v1/users/")
+            .and_then(|rest| rest.split_once("/auth/keys"))
+        else {
+            return Route::Answer(self.not_found(context));
+        };
+        let user = decode_component(user);
+        if user != context.user_id.as_deref().unwrap_or_default() {
+            return Route::Answer(D004::error(
+                404,
+                USER_NOT_FOUND,
+                &format!("The user {user} can't be found."),
+                Some(vec!["user_id".into()]),
+            ));
+        }
+        match (request.method.as_str(), rest.strip_prefix('/')) {
+            ("GET", None) if rest.is_empty() => Route::List,
+            ("DELETE", Some(id)) if !id.is_empty() && !id.contains('/') => {
+                Route::Revoke(decode_component(id))
+            }
+            _ => Route::Answer(self.not_found(context)),
+        }
+    }
+
+    fn list(
         &self,
-        request: &ServeRequest,
+        _request: &ServeRequest,
         context: &ServeContext,
         keys: &[ServedKey],
     ) -> ServeResponse {
-        if !self.accepts(&request.headers, &context.token) {
-            return D004::error(
-                401,
-                "api_keys.unauthorized",
-                "The API key is missing or invalid.",
-                None,
-            );
-        }
-        let user = request
-            .path
-            .strip_prefix("/api/v1/users/")
-            .and_then(|rest| rest.strip_suffix("/auth/keys"))
-            .filter(|_| request.method == "GET");
-        let Some(user) = user else {
-            return D004::error(404, "api_keys.not_found", "Not found.", None);
-        };
-        let known = context.user_id.as_deref().unwrap_or_default();
-        if decode_component(user) != known {
-            return D004::error(
-                404,
-                USER_NOT_FOUND,
-                &format!("The user {} can't be found.", decode_component(user)),
-                Some(vec!["user_id".into()]),
-            );
-        }
+        let user = context.user_id.as_deref().unwrap_or_default();
         let keys = keys
             .iter()
-            .filter_map(|k| D004::from_served(k, known))
+            .filter_map(|k| D004::from_served(k, user))
             .collect();
         ServeResponse::json(
             200,

@@ -1,0 +1,228 @@
+//! The subcommands on keys: each reads its arguments, makes one call into keydeck-core and
+//! prints the result (a line for people, JSON for scripts).
+
+use std::io::Write;
+
+use keydeck_core::keydeck::Revoked;
+use keydeck_core::model::{Access, LOCAL_SOURCE};
+use keydeck_core::text::inert;
+use keydeck_core::vault::RemoteRevoke;
+use keydeck_core::{
+    Error, KeyRecord, KeyStatus, KeyUpdate, Keydeck, ListQuery, NewKey, Result, SortField,
+};
+
+use crate::input::new_secret;
+use crate::{clipboard, output, MetaArgs};
+
+const CLI_COPY: Access = Access {
+    copy: true,
+    window: false,
+};
+
+pub async fn add(
+    kd: &Keydeck,
+    name: String,
+    meta: MetaArgs,
+    generate: bool,
+    prefix: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let secret = new_secret(&name, generate, prefix.as_deref())?;
+    let record = kd.vault().add(meta.into_new_key(name), secret).await?;
+    if json {
+        output::json(&record);
+        return Ok(());
+    }
+    let (name, mask) = (inert(&record.name), inert(&record.mask));
+    println!("added {name} {mask} ({})", record.id);
+    if generate {
+        let id = &record.id;
+        println!("the generated secret is in the keyring: `keydeck copy {id}` copies it");
+    }
+    Ok(())
+}
+
+/// The listing a `list` asks for (on the vault unless `--source` names another).
+pub fn query(
+    status: Option<KeyStatus>,
+    search: Option<String>,
+    scope: Option<String>,
+    sort: Option<SortField>,
+    descending: bool,
+) -> ListQuery {
+    ListQuery {
+        source: Some(LOCAL_SOURCE.to_string()),
+        search,
+        status,
+        scope,
+        sort: sort.unwrap_or_default(),
+        descending,
+        hide_inactive: false,
+    }
+}
+
+pub async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
+    let records = kd.vault().list(&query).await?;
+    if json {
+        output::json(&records);
+    } else {
+        output::table(&records);
+    }
+    Ok(())
+}
+
+pub async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -> Result<()> {
+    let record = kd.find(source.as_deref(), key).await?;
+    let keyring_user = kd.vault().keyring_user(&record).await?;
+    let detail = kd.vault().detail_of(record).await?;
+    if json {
+        output::json(&detail);
+        return Ok(());
+    }
+    output::detail(&detail);
+    if let Some(user) = keyring_user {
+        // Where `secret-tool lookup service keydeck username …` finds it.
+        println!("{:>10}: service keydeck, user {}", "keyring", inert(&user));
+    }
+    Ok(())
+}
+
+pub async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<()> {
+    let (_, secret) = kd
+        .reveal(source.as_deref(), key, Access::cli_reveal())
+        .await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", secret.expose())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+pub async fn copy(
+    kd: &Keydeck,
+    source: Option<String>,
+    key: &str,
+    clear_after: Option<u64>,
+    json: bool,
+) -> Result<()> {
+    let (record, secret) = kd.reveal(source.as_deref(), key, CLI_COPY).await?;
+    let clear_after = clear_after.unwrap_or(kd.settings().clipboard_clear_secs.into());
+    clipboard::copy(&secret, clear_after)?;
+    if json {
+        output::json(&serde_json::json!({ "copied": record.id, "clear_after": clear_after }));
+        return Ok(());
+    }
+    let when = match clear_after {
+        0 => "it stays until something else is copied".to_string(),
+        secs => format!("it is cleared in {secs} s unless something else was copied"),
+    };
+    let name = inert(&record.name);
+    println!("copied the secret of {name} to the clipboard; {when}");
+    Ok(())
+}
+
+pub async fn edit(
+    kd: &Keydeck,
+    key: &str,
+    name: Option<String>,
+    meta: MetaArgs,
+    no_expires: bool,
+    json: bool,
+) -> Result<()> {
+    let record = kd
+        .vault()
+        .update(key, meta.into_update(name, no_expires))
+        .await?;
+    print_record("updated", &record, json);
+    Ok(())
+}
+
+pub async fn revoke(
+    kd: &Keydeck,
+    source: Option<String>,
+    key: &str,
+    reason: Option<String>,
+    json: bool,
+) -> Result<()> {
+    match kd.revoke(source.as_deref(), key, reason).await? {
+        Revoked::Local { key } => print_record("revoked", &key, json),
+        Revoked::Remote { outcome, .. } if json => output::json(&outcome),
+        Revoked::Remote { before, outcome } => {
+            let now = match outcome {
+                RemoteRevoke::Revoked { .. } => "it is now listed as revoked",
+                RemoteRevoke::Gone { .. } => "it is no longer listed",
+            };
+            println!(
+                "revoked {} ({}) on source {}: {now}",
+                inert(&before.name),
+                inert(&before.id),
+                before.source
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn rm(kd: &Keydeck, key: &str, yes: bool, json: bool) -> Result<()> {
+    if !yes {
+        let record = kd.vault().get(key).await?;
+        return Err(Error::Usage(format!(
+            "refusing to delete `{}` without --yes (it deletes the key and its secret for good; \
+             `keydeck revoke` keeps the history)",
+            inert(&record.name)
+        )));
+    }
+    let record = kd.vault().delete(key).await?;
+    print_record("deleted", &record, json);
+    Ok(())
+}
+
+pub async fn rotate(
+    kd: &Keydeck,
+    key: &str,
+    generate: bool,
+    prefix: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let record = kd.vault().get(key).await?;
+    let secret = new_secret(&record.name, generate, prefix.as_deref())?;
+    let record = kd.vault().rotate(&record.id, secret).await?;
+    print_record("rotated", &record, json);
+    Ok(())
+}
+
+fn print_record(verb: &str, record: &KeyRecord, json: bool) {
+    if json {
+        output::json(record);
+    } else {
+        println!("{verb} {} ({})", inert(&record.name), inert(&record.id));
+    }
+}
+
+impl MetaArgs {
+    fn into_new_key(self, name: String) -> NewKey {
+        NewKey {
+            name,
+            scopes: self.scopes,
+            tags: self.tags,
+            env: self.env,
+            notes: self.notes,
+            expires_at: self.expires,
+        }
+    }
+
+    /// Only what was given changes; `--no-expires` removes the expiry.
+    fn into_update(self, name: Option<String>, no_expires: bool) -> KeyUpdate {
+        KeyUpdate {
+            name,
+            scopes: (!self.scopes.is_empty()).then_some(self.scopes),
+            tags: (!self.tags.is_empty()).then_some(self.tags),
+            env: self.env.map(Some),
+            notes: self.notes.map(Some),
+            expires_at: if no_expires {
+                Some(None)
+            } else {
+                self.expires.map(Some)
+            },
+        }
+    }
+}

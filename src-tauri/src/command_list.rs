@@ -1,0 +1,35 @@
+// The window's commands, listed once, with their arguments and answers. Everything else is
+// made from this list: the Tauri commands and their handler (commands.rs, lib.rs), an
+// `allow-…` permission each (build.rs), the typed map of ui/src/lib/bindings/commands.ts
+// (tests/bindings.rs), and the check that capabilities/default.json grants exactly these
+// (tests/ipc.rs). `$then!` receives the list.
+macro_rules! app_commands {
+    ($then:ident) => {
+        $then! {
+            /// One window of a listing: metadata only, never a secret.
+            list_keys(query: ListQuery, offset: u32, limit: u32) -> KeyPage;
+            key_detail(key: KeyRef) -> KeyDetail;
+            add_key(key: NewKey, secret: SecretInput) -> KeyRecord;
+            edit_key(id: String, edit: KeyEdit) -> KeyRecord;
+            rotate_key(id: String, secret: SecretInput) -> KeyRecord;
+            /// The key as listed afterwards; `null` when its server no longer lists it.
+            revoke_key(key: KeyRef, reason: Option<String>) -> Option<KeyRecord>;
+            delete_key(id: String) -> ();
+            /// The secret of one key, to show for a few seconds (rate-limited, logged).
+            reveal_secret(key: KeyRef) -> String;
+            /// Puts one key's secret on the clipboard; the secret stays in Rust.
+            copy_secret(key: KeyRef) -> CopyReceipt;
+            list_sources() -> Vec<SourceInfo>;
+            /// A server new to this vault is confirmed in a native dialog first.
+            add_source(source: SourceInput) -> SourceInfo;
+            remove_source(name: String) -> ();
+            /// Progress after each page on `on_progress`; `cancel_sync` stops it.
+            sync_source(name: String, on_progress: ProgressChannel) -> SourceInfo;
+            cancel_sync(name: String) -> ();
+            /// Confirmed in a native dialog first, then the source is listed with it.
+            set_source_token(name: String, token: SecretInput) -> SourceInfo;
+            get_settings() -> Settings;
+            save_settings(settings: Settings) -> Settings;
+        }
+    };
+}

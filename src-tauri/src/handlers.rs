@@ -1,0 +1,168 @@
+//! What each window command does: adapt its arguments, make one call into keydeck-core, map
+//! the error. Listings carry no secret; `reveal_secret` and `copy_secret` handle one key each
+//! and are rate-limited and written to the key's history.
+
+use std::time::Instant;
+
+use keydeck_core::model::Access;
+use keydeck_core::remote::{CancellationToken, SyncWatch};
+use keydeck_core::vault::SourceInfo;
+use keydeck_core::{Error, KeyDetail, KeyPage, KeyRecord, Keydeck, ListQuery, NewKey, Settings};
+use tauri::AppHandle;
+
+use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
+use crate::ipc::{CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput};
+use crate::{window, AppError, AppState};
+
+type Answer<T> = Result<T, AppError>;
+
+/// What every command is given: the app (for native dialogs) and its state.
+pub struct Ctx<'a> {
+    pub app: &'a AppHandle,
+    pub state: &'a AppState,
+}
+
+impl Ctx<'_> {
+    fn kd(&self) -> Answer<&Keydeck> {
+        self.state.keydeck()
+    }
+}
+
+const WINDOW_REVEAL: Access = Access {
+    copy: false,
+    window: true,
+};
+const WINDOW_COPY: Access = Access {
+    copy: true,
+    window: true,
+};
+
+pub async fn list_keys(cx: &Ctx<'_>, query: ListQuery, offset: u32, limit: u32) -> Answer<KeyPage> {
+    Ok(cx
+        .kd()?
+        .vault()
+        .list_page(&query, offset, limit.min(1000))
+        .await?)
+}
+
+pub async fn key_detail(cx: &Ctx<'_>, key: KeyRef) -> Answer<KeyDetail> {
+    let kd = cx.kd()?;
+    let record = kd.find(Some(&key.source), &key.id).await?;
+    Ok(kd.vault().detail_of(record).await?)
+}
+
+pub async fn add_key(cx: &Ctx<'_>, key: NewKey, secret: SecretInput) -> Answer<KeyRecord> {
+    Ok(cx.kd()?.vault().add(key, secret.into_secret()?).await?)
+}
+
+pub async fn edit_key(cx: &Ctx<'_>, id: String, edit: KeyEdit) -> Answer<KeyRecord> {
+    Ok(cx.kd()?.vault().update(&id, edit.into()).await?)
+}
+
+pub async fn rotate_key(cx: &Ctx<'_>, id: String, secret: SecretInput) -> Answer<KeyRecord> {
+    Ok(cx.kd()?.vault().rotate(&id, secret.into_secret()?).await?)
+}
+
+pub async fn revoke_key(
+    cx: &Ctx<'_>,
+    key: KeyRef,
+    reason: Option<String>,
+) -> Answer<Option<KeyRecord>> {
+    let revoked = cx.kd()?.revoke(Some(&key.source), &key.id, reason).await?;
+    Ok(revoked.key().cloned())
+}
+
+pub async fn delete_key(cx: &Ctx<'_>, id: String) -> Answer<()> {
+    cx.kd()?.vault().delete(&id).await?;
+    Ok(())
+}
+
+pub async fn reveal_secret(cx: &Ctx<'_>, key: KeyRef) -> Answer<String> {
+    cx.state.reveals.take(Instant::now())?;
+    let (_, secret) = cx
+        .kd()?
+        .reveal(Some(&key.source), &key.id, WINDOW_REVEAL)
+        .await?;
+    Ok(secret.expose().to_string())
+}
+
+/// Rust puts the secret on the clipboard and clears it after the configured time if the
+/// clipboard still holds it: the secret never crosses to the webview.
+pub async fn copy_secret(cx: &Ctx<'_>, key: KeyRef) -> Answer<CopyReceipt> {
+    cx.state.reveals.take(Instant::now())?;
+    let kd = cx.kd()?;
+    let (_, secret) = kd.reveal(Some(&key.source), &key.id, WINDOW_COPY).await?;
+    let clear_after_secs = kd.settings().clipboard_clear_secs;
+    cx.state.clipboard.copy(secret, clear_after_secs).await?;
+    Ok(CopyReceipt { clear_after_secs })
+}
+
+pub async fn list_sources(cx: &Ctx<'_>) -> Answer<Vec<SourceInfo>> {
+    Ok(cx.kd()?.vault().sources().await?)
+}
+
+pub async fn add_source(cx: &Ctx<'_>, source: SourceInput) -> Answer<SourceInfo> {
+    let kd = cx.kd()?;
+    let (spec, token) = source.split()?;
+    let spec = spec.normalized();
+    if let Some(question) = kd
+        .vault()
+        .new_server_question(&spec.url, spec.allow_insecure)
+        .await?
+    {
+        if !window::confirm(cx.app, NEW_SERVER_TITLE, question, "Connect").await {
+            return Err(Error::Cancelled("the source was not added".into()).into());
+        }
+    }
+    Ok(kd
+        .connect_source(spec, token, Some(&SyncWatch::default()))
+        .await?
+        .source)
+}
+
+pub async fn remove_source(cx: &Ctx<'_>, name: String) -> Answer<()> {
+    cx.kd()?.vault().remove_source(&name).await?;
+    Ok(())
+}
+
+pub async fn sync_source(
+    cx: &Ctx<'_>,
+    name: String,
+    on_progress: ProgressChannel,
+) -> Answer<SourceInfo> {
+    let watch = SyncWatch {
+        cancel: CancellationToken::new(),
+        progress: Some(on_progress.into_callback()),
+    };
+    let _running = cx.state.syncs.start(&name, &watch.cancel);
+    Ok(cx.kd()?.sync(&name, &watch).await?)
+}
+
+pub async fn cancel_sync(cx: &Ctx<'_>, name: String) -> Answer<()> {
+    cx.state.syncs.cancel(&name);
+    Ok(())
+}
+
+pub async fn set_source_token(
+    cx: &Ctx<'_>,
+    name: String,
+    token: SecretInput,
+) -> Answer<SourceInfo> {
+    let kd = cx.kd()?;
+    let token = token.into_secret()?;
+    let question = kd.vault().new_token_question(&name).await?;
+    if !window::confirm(cx.app, NEW_TOKEN_TITLE, question, "Use this token").await {
+        return Err(Error::Cancelled("the token was not changed".into()).into());
+    }
+    // A failed sync keeps the new token; the source's state says why.
+    Ok(kd.set_token(&name, token).await?.0)
+}
+
+/// The saved settings, or the defaults when the vault could not be opened.
+pub async fn get_settings(cx: &Ctx<'_>) -> Answer<Settings> {
+    Ok(cx.kd().map(Keydeck::settings).unwrap_or_default())
+}
+
+pub async fn save_settings(cx: &Ctx<'_>, settings: Settings) -> Answer<Settings> {
+    Ok(cx.kd()?.save_settings(settings)?)
+}
