@@ -3,8 +3,10 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   plugins: [svelte()],
-  // Tauri serves the built files itself; no dev server is needed to run the app.
+  // Tauri serves the built files itself; `npm run dev` is for the hot-reloading window of a
+  // dev build (tauri.conf.json's devUrl), on a fixed port.
   clearScreen: false,
+  server: { port: 5173, strictPort: true },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

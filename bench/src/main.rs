@@ -44,8 +44,19 @@ async fn main() {
         .expect("usage: keydeck-bench <path to the keydeck binary>");
     println!("| what | keydeck | baseline (same run) | ratio |");
     println!("| --- | --- | --- | --- |");
+    listing().await;
+    let small = tempfile::tempdir().unwrap();
+    let vault10k = keydeck_testkit::bulk_vault(small.path(), 10_000).await;
+    search(&vault10k).await;
+    let (mut serve, url) = serve_002(&keydeck, small.path());
+    let bare = remote_listing(&url).await;
+    remote_sync(&url, bare).await;
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
 
-    // 1. Listing 100,000 vault keys vs reading the same rows with one bare SELECT.
+/// Benchmark 1: listing 100,000 vault keys vs reading the same rows with one bare SELECT.
+async fn listing() {
     let dir = tempfile::tempdir().unwrap();
     let vault = keydeck_testkit::bulk_vault(dir.path(), 100_000).await;
     let everything = ListQuery::default();
@@ -71,10 +82,11 @@ async fn main() {
         bare,
         "bare SELECT of the rows",
     );
+}
 
-    // 2. A search keystroke at 10,000 keys vs listing them all.
-    let small = tempfile::tempdir().unwrap();
-    let vault10k = keydeck_testkit::bulk_vault(small.path(), 10_000).await;
+/// Benchmark 2: a search keystroke at 10,000 keys vs listing them all.
+async fn search(vault10k: &Vault) {
+    let everything = ListQuery::default();
     let all = best(9, || vault10k.list(&everything)).await;
     let keystroke = ListQuery {
         search: Some("ce-0042".into()),
@@ -87,29 +99,36 @@ async fn main() {
         all,
         "list all 10,000",
     );
+}
 
-    // 3. 10,000 keys over 002 paging from `keydeck serve` vs a bare HTTP loop over the same pages.
-    let mut serve = Command::new(&keydeck)
+/// `keydeck serve --dialect 002` over the vault in `home`, and its URL.
+fn serve_002(keydeck: &str, home: &Path) -> (std::process::Child, String) {
+    let mut serve = Command::new(keydeck)
         .args(["serve", "--dialect", "002", "--port", "0", "--token-file"])
-        .arg(token_file(small.path()))
-        .env("KEYDECK_HOME", small.path())
+        .arg(token_file(home))
+        .env("KEYDECK_HOME", home)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("keydeck serve starts");
-    let url = {
-        use std::io::BufRead;
-        let mut line = String::new();
-        std::io::BufReader::new(serve.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        line.trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string()
-    };
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(serve.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    (serve, url)
+}
+
+/// Benchmark 3: 10,000 keys over 002 paging vs a bare HTTP loop over the same pages (that
+/// time is the answer: the next benchmark's baseline too).
+async fn remote_listing(url: &str) -> Duration {
     let client = Client::new(ClientConfig::default()).unwrap();
-    let base = url::Url::parse(&url).unwrap();
+    let base = url::Url::parse(url).unwrap();
     let credential = Secret::new(TOKEN.into()).unwrap();
     let auth = DialectId::D002.dialect().default_auth();
     let endpoint = Endpoint {
@@ -119,49 +138,51 @@ async fn main() {
         credential: &credential,
     };
     let watch = keydeck_core::remote::SyncWatch::default();
-    let keys = client
-        .list(&endpoint, DialectId::D002.dialect(), None, &watch)
-        .await
-        .unwrap()
-        .keys;
-    assert_eq!(keys.len(), 10_000);
+    let listing = client.list(&endpoint, DialectId::D002.dialect(), None, &watch);
+    assert_eq!(listing.await.unwrap().keys.len(), 10_000);
     let ours = best(5, || {
         client.list(&endpoint, DialectId::D002.dialect(), None, &watch)
     })
     .await;
-    let http = reqwest::Client::new();
-    let bare = best(5, || async {
-        let mut after: Option<String> = None;
-        loop {
-            let mut request = http
-                .get(format!("{url}/api/v1/api-keys?limit=200"))
-                .header("X-API-Key", TOKEN);
-            if let Some(cursor) = &after {
-                request = request.query(&[("after", cursor)]);
-            }
-            let body = request.send().await.unwrap().bytes().await.unwrap();
-            let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
-            match page["meta"]["after"].as_str() {
-                Some(next) if page["meta"]["has_more"] == true => after = Some(next.to_string()),
-                _ => break,
-            }
-        }
-    })
-    .await;
+    let bare = best(5, || bare_pages(url)).await;
     row(
         "fetch + decode 10,000 keys over 002 (50 pages)",
         ours,
         bare,
         "bare HTTP loop, same pages",
     );
+    bare
+}
 
-    // 4. The same, stored: a whole source sync (fetch, decode, replace the cache).
+/// Every page of the 002 listing with a plain HTTP client and serde_json.
+async fn bare_pages(url: &str) {
+    let http = reqwest::Client::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut request = http
+            .get(format!("{url}/api/v1/api-keys?limit=200"))
+            .header("X-API-Key", TOKEN);
+        if let Some(cursor) = &after {
+            request = request.query(&[("after", cursor)]);
+        }
+        let body = request.send().await.unwrap().bytes().await.unwrap();
+        let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        match page["meta"]["after"].as_str() {
+            Some(next) if page["meta"]["has_more"] == true => after = Some(next.to_string()),
+            _ => break,
+        }
+    }
+}
+
+/// Benchmark 4: the same, stored: a whole source sync (fetch, decode, replace the cache).
+async fn remote_sync(url: &str, bare: Duration) {
+    let client = Client::new(ClientConfig::default()).unwrap();
     let client_home = tempfile::tempdir().unwrap();
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
     let client_vault = Vault::open_with(client_home.path(), store).await.unwrap();
     let spec = SourceSpec {
         name: "bench".into(),
-        url: url.clone(),
+        url: url.to_string(),
         dialect: Some(DialectId::D002),
         ..SourceSpec::default()
     };
@@ -176,8 +197,6 @@ async fn main() {
         bare,
         "bare HTTP loop, same pages",
     );
-    let _ = serve.kill();
-    let _ = serve.wait();
 }
 
 const TOKEN: &str = "kd_bench_token_0123456789";

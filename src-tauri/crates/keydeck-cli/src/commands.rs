@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use keydeck_core::model::LOCAL_SOURCE;
 use keydeck_core::remote::ClientConfig;
 use keydeck_core::{Keydeck, Result};
 
@@ -42,48 +43,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode> {
     let done = match command {
-        Command::Add {
-            name,
-            meta,
-            generate,
-            prefix,
-        } => keys::add(kd, name, meta, generate, prefix, json).await,
         Command::List {
-            status,
-            search,
-            scope,
-            source,
-            sort,
-            desc,
-        } => {
-            let query = keys::query(status, search, scope, sort, desc);
-            match source.filter(|s| s != keydeck_core::model::LOCAL_SOURCE) {
-                Some(name) => return source::list(kd, &name, &query, json).await,
-                None => keys::list(kd, query, json).await,
-            }
+            source: Some(ref name),
+            ..
+        } if name != LOCAL_SOURCE => {
+            let name = name.clone();
+            return list_source(kd, &name, command, json).await;
         }
-        Command::Show { key, pick } => keys::show(kd, pick.source, &key, json).await,
-        Command::Reveal { key, pick } => keys::reveal(kd, pick.source, &key).await,
-        Command::Copy {
-            key,
-            pick,
-            clear_after,
-        } => keys::copy(kd, pick.source, &key, clear_after, json).await,
-        Command::Edit {
-            key,
-            name,
-            meta,
-            no_expires,
-        } => keys::edit(kd, &key, name, meta, no_expires, json).await,
-        Command::Revoke { key, pick, reason } => {
-            keys::revoke(kd, pick.source, &key, reason, json).await
-        }
-        Command::Rm { key, yes } => keys::rm(kd, &key, yes, json).await,
-        Command::Rotate {
-            key,
-            generate,
-            prefix,
-        } => keys::rotate(kd, &key, generate, prefix, json).await,
         Command::Import {
             file,
             format,
@@ -117,6 +83,24 @@ async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode
             serve::run(kd.vault(), options).await
         }
         Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
+        key_command => keys::run(kd, key_command, json).await,
     };
     done.map(|()| ExitCode::SUCCESS)
+}
+
+/// `list --source NAME` of a remote source: fresh, or its cached listing.
+async fn list_source(kd: &Keydeck, name: &str, command: Command, json: bool) -> Result<ExitCode> {
+    let Command::List {
+        status,
+        search,
+        scope,
+        sort,
+        desc,
+        ..
+    } = command
+    else {
+        unreachable!("called for `list` only")
+    };
+    let query = keys::query(status, search, scope, sort, desc);
+    source::list(kd, name, &query, json).await
 }

@@ -12,14 +12,55 @@ use keydeck_core::{
 };
 
 use crate::input::new_secret;
-use crate::{clipboard, output, MetaArgs};
+use crate::{clipboard, output, Command, MetaArgs};
 
 const CLI_COPY: Access = Access {
     copy: true,
     window: false,
 };
 
-pub async fn add(
+/// The subcommands on keys, each to its function.
+pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
+    match command {
+        Command::Add {
+            name,
+            meta,
+            generate,
+            prefix,
+        } => add(kd, name, meta, generate, prefix, json).await,
+        Command::List {
+            status,
+            search,
+            scope,
+            sort,
+            desc,
+            ..
+        } => list(kd, query(status, search, scope, sort, desc), json).await,
+        Command::Show { key, pick } => show(kd, pick.source, &key, json).await,
+        Command::Reveal { key, pick } => reveal(kd, pick.source, &key).await,
+        Command::Copy {
+            key,
+            pick,
+            clear_after,
+        } => copy(kd, pick.source, &key, clear_after, json).await,
+        Command::Edit {
+            key,
+            name,
+            meta,
+            no_expires,
+        } => edit(kd, &key, name, meta, no_expires, json).await,
+        Command::Revoke { key, pick, reason } => revoke(kd, pick.source, &key, reason, json).await,
+        Command::Rm { key, yes } => rm(kd, &key, yes, json).await,
+        Command::Rotate {
+            key,
+            generate,
+            prefix,
+        } => rotate(kd, &key, generate, prefix, json).await,
+        _ => unreachable!("commands.rs hands only key subcommands here"),
+    }
+}
+
+async fn add(
     kd: &Keydeck,
     name: String,
     meta: MetaArgs,
@@ -61,7 +102,7 @@ pub fn query(
     }
 }
 
-pub async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
+async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
     let records = kd.vault().list(&query).await?;
     if json {
         output::json(&records);
@@ -71,7 +112,7 @@ pub async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -> Result<()> {
+async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -> Result<()> {
     let record = kd.find(source.as_deref(), key).await?;
     let keyring_user = kd.vault().keyring_user(&record).await?;
     let detail = kd.vault().detail_of(record).await?;
@@ -87,7 +128,7 @@ pub async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -
     Ok(())
 }
 
-pub async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<()> {
+async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<()> {
     let (_, secret) = kd
         .reveal(source.as_deref(), key, Access::cli_reveal())
         .await?;
@@ -97,7 +138,7 @@ pub async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<(
     Ok(())
 }
 
-pub async fn copy(
+async fn copy(
     kd: &Keydeck,
     source: Option<String>,
     key: &str,
@@ -120,7 +161,7 @@ pub async fn copy(
     Ok(())
 }
 
-pub async fn edit(
+async fn edit(
     kd: &Keydeck,
     key: &str,
     name: Option<String>,
@@ -136,7 +177,7 @@ pub async fn edit(
     Ok(())
 }
 
-pub async fn revoke(
+async fn revoke(
     kd: &Keydeck,
     source: Option<String>,
     key: &str,
@@ -162,7 +203,7 @@ pub async fn revoke(
     Ok(())
 }
 
-pub async fn rm(kd: &Keydeck, key: &str, yes: bool, json: bool) -> Result<()> {
+async fn rm(kd: &Keydeck, key: &str, yes: bool, json: bool) -> Result<()> {
     if !yes {
         let record = kd.vault().get(key).await?;
         return Err(Error::Usage(format!(
@@ -176,7 +217,7 @@ pub async fn rm(kd: &Keydeck, key: &str, yes: bool, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn rotate(
+async fn rotate(
     kd: &Keydeck,
     key: &str,
     generate: bool,

@@ -95,6 +95,13 @@ fn next_step(action: &NextAction) -> String {
             seconds: Some(secs),
         } => format!("try again in {secs} s"),
         NextAction::WaitAndRetry { seconds: None } => "try again in a minute".into(),
+        remote => remote_step(remote),
+    }
+}
+
+/// What to do about a remote source, as a command.
+fn remote_step(action: &NextAction) -> String {
+    match action {
         NextAction::SetToken { source } => format!(
             "give source {source} a token that may list keys: `keydeck source set-token {source}` \
              (on stdin)"
@@ -126,6 +133,8 @@ fn next_step(action: &NextAction) -> String {
         NextAction::AskProvider => {
             "the server's account or paging is at fault: ask its provider".into()
         }
+        // Worded in next_step.
+        other => next_step(other),
     }
 }
 

@@ -8,8 +8,11 @@ pub mod d001_keys;
 pub mod d002_api_keys;
 pub mod d003_api_keys_count;
 pub mod d004_user_auth_keys;
+mod detect;
 pub mod error;
+mod paging;
 mod serve;
+mod urls;
 
 pub use client::{CancellationToken, Client, ClientConfig, SyncProgress, SyncWatch};
 pub use error::{RemoteError, RemoteErrorKind};

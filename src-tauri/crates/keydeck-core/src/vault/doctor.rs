@@ -53,17 +53,12 @@ pub enum KeyringHealth {
 
 impl Vault {
     pub async fn doctor(&self, repair: bool) -> Result<DoctorReport> {
-        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
-            .await?;
-        let schema_version: i64 = sqlx::query_scalar(
-            "SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM keys")
-            .fetch_one(&self.pool)
-            .await?;
+        let mut report = self.database_report().await?;
+        let expected: Vec<String> = expected_items(&mut *self.pool.acquire().await?)
+            .await?
+            .into_iter()
+            .map(|e| e.item)
+            .collect();
         let revoked: Vec<(String, i64)> = sqlx::query_as(
             "SELECT id, secret_rev FROM keys WHERE revoked_at IS NOT NULL ORDER BY name",
         )
@@ -73,73 +68,12 @@ impl Vault {
             .iter()
             .map(|(id, rev)| item::key(id, *rev))
             .collect();
-        let expected: Vec<(String, &'static str)> =
-            expected_items(&mut *self.pool.acquire().await?)
-                .await?
-                .into_iter()
-                .map(|e| (e.item, e.kind))
-                .collect();
-        let mut report = DoctorReport {
-            vault: self.db_path.display().to_string(),
-            vault_id: self.vault_id().to_string(),
-            schema_version,
-            supported_schema_version: supported_schema_version(),
-            integrity: integrity.join("; "),
-            keys,
-            keyring: KeyringHealth::Ok,
-            missing_secrets: vec![],
-            revoked_with_secret: vec![],
-            orphan_secrets: vec![],
-            repaired: vec![],
-            healthy: false,
-        };
-
-        let wanted: Vec<String> = expected
-            .iter()
-            .map(|(id, _)| id.clone())
-            .chain(revoked.iter().cloned())
-            .collect();
-        let stored = self
-            .store_call(move |store| match store.list()? {
-                Some(ids) => Ok((ids.into_iter().collect::<HashSet<_>>(), true)),
-                // No search on this platform: ask for each expected secret instead.
-                None => {
-                    let mut present = HashSet::new();
-                    for id in wanted {
-                        if store.get(&id)?.is_some() {
-                            present.insert(id);
-                        }
-                    }
-                    Ok((present, false))
-                }
-            })
-            .await;
-        match stored {
+        match self.stored_items(&expected, &revoked).await {
             Ok((stored, searchable)) => {
                 if !searchable {
                     report.keyring = KeyringHealth::OkNoSearch;
                 }
-                report.missing_secrets = expected
-                    .iter()
-                    .filter(|(id, _)| !stored.contains(id))
-                    .map(|(id, _)| id.clone())
-                    .collect();
-                report.revoked_with_secret = revoked
-                    .iter()
-                    .filter(|id| stored.contains(*id))
-                    .cloned()
-                    .collect();
-                let known: HashSet<&String> = expected
-                    .iter()
-                    .map(|(id, _)| id)
-                    .chain(revoked.iter())
-                    .collect();
-                report.orphan_secrets = stored
-                    .iter()
-                    .filter(|id| !known.contains(id))
-                    .cloned()
-                    .collect();
-                report.orphan_secrets.sort();
+                compare(&mut report, &expected, &revoked, &stored);
             }
             Err(Error::KeyringLocked(message)) => {
                 report.keyring = KeyringHealth::Locked { message }
@@ -153,27 +87,8 @@ impl Vault {
                 }
             }
         }
-
         if repair {
-            let doomed: Vec<(String, &'static str)> = report
-                .orphan_secrets
-                .drain(..)
-                .map(|id| (id, "deleted orphan secret"))
-                .chain(
-                    report
-                        .revoked_with_secret
-                        .drain(..)
-                        .map(|id| (id, "deleted the secret of revoked key")),
-                )
-                .collect();
-            report.repaired = self
-                .store_call(move |store| {
-                    doomed
-                        .into_iter()
-                        .map(|(id, what)| store.delete(&id).map(|_| format!("{what} {id}")))
-                        .collect::<Result<Vec<_>>>()
-                })
-                .await?;
+            self.repair(&mut report).await?;
         }
         report.healthy = report.integrity == "ok"
             && matches!(
@@ -185,4 +100,106 @@ impl Vault {
             && report.orphan_secrets.is_empty();
         Ok(report)
     }
+
+    /// What the database says of itself: integrity, schema, keys.
+    async fn database_report(&self) -> Result<DoctorReport> {
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        let schema_version: i64 = sqlx::query_scalar(
+            "SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM keys")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(DoctorReport {
+            vault: self.db_path.display().to_string(),
+            vault_id: self.vault_id().to_string(),
+            schema_version,
+            supported_schema_version: supported_schema_version(),
+            integrity: integrity.join("; "),
+            keys,
+            keyring: KeyringHealth::Ok,
+            missing_secrets: vec![],
+            revoked_with_secret: vec![],
+            orphan_secrets: vec![],
+            repaired: vec![],
+            healthy: false,
+        })
+    }
+
+    /// The items this vault's space holds, and whether the keyring could be searched (if not,
+    /// the expected items are asked for one by one).
+    async fn stored_items(
+        &self,
+        expected: &[String],
+        revoked: &[String],
+    ) -> Result<(HashSet<String>, bool)> {
+        let wanted: Vec<String> = expected.iter().chain(revoked).cloned().collect();
+        self.store_call(move |store| match store.list()? {
+            Some(items) => Ok((items.into_iter().collect(), true)),
+            None => {
+                let mut present = HashSet::new();
+                for item in wanted {
+                    if store.get(&item)?.is_some() {
+                        present.insert(item);
+                    }
+                }
+                Ok((present, false))
+            }
+        })
+        .await
+    }
+
+    /// Deletes what is safe to delete: orphans, and the secrets of revoked keys.
+    async fn repair(&self, report: &mut DoctorReport) -> Result<()> {
+        let doomed: Vec<(String, &'static str)> = report
+            .orphan_secrets
+            .drain(..)
+            .map(|id| (id, "deleted orphan secret"))
+            .chain(
+                report
+                    .revoked_with_secret
+                    .drain(..)
+                    .map(|id| (id, "deleted the secret of revoked key")),
+            )
+            .collect();
+        report.repaired = self
+            .store_call(move |store| {
+                doomed
+                    .into_iter()
+                    .map(|(id, what)| store.delete(&id).map(|_| format!("{what} {id}")))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// What the keyring lacks, holds too much of, or holds that nothing needs.
+fn compare(
+    report: &mut DoctorReport,
+    expected: &[String],
+    revoked: &[String],
+    stored: &HashSet<String>,
+) {
+    report.missing_secrets = expected
+        .iter()
+        .filter(|item| !stored.contains(*item))
+        .cloned()
+        .collect();
+    report.revoked_with_secret = revoked
+        .iter()
+        .filter(|item| stored.contains(*item))
+        .cloned()
+        .collect();
+    let known: HashSet<&String> = expected.iter().chain(revoked).collect();
+    report.orphan_secrets = stored
+        .iter()
+        .filter(|item| !known.contains(item))
+        .cloned()
+        .collect();
+    report.orphan_secrets.sort();
 }

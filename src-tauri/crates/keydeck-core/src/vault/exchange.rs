@@ -10,7 +10,7 @@ use crate::exchange::{ExportItem, ImportItem};
 use crate::mask::mask;
 use crate::model::LOCAL_SOURCE;
 use crate::secret_store::item;
-use crate::{Error, KeyStatus, ListQuery, Result, Secret};
+use crate::{Error, KeyStatus, ListQuery, NewKey, Result, Secret};
 
 /// What to do with an imported name that is already taken.
 #[derive(
@@ -65,61 +65,26 @@ impl Vault {
         on_duplicate: OnDuplicate,
         dry_run: bool,
     ) -> Result<ImportPlan> {
-        let mut taken: HashSet<String> = sqlx::query_scalar("SELECT name FROM keys")
+        let taken: HashSet<String> = sqlx::query_scalar("SELECT name FROM keys")
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .collect();
-        let mut plan = ImportPlan {
-            dry_run,
-            ..ImportPlan::default()
-        };
-        let mut accepted: Vec<(crate::NewKey, Secret)> = Vec::new();
-        for item in items {
-            let line = item.line;
-            let mut key = validate::new_key(item.key)
-                .map_err(|e| Error::InvalidInput(format!("line {line}: {e}")))?;
-            let mut renamed_from = None;
-            if taken.contains(&key.name) {
-                match on_duplicate {
-                    OnDuplicate::Error => {
-                        return Err(Error::InvalidInput(format!(
-                            "line {line}: a key named `{}` already exists; nothing was imported \
-                             (choose to skip or rename duplicates)",
-                            key.name
-                        )))
-                    }
-                    OnDuplicate::Skip => {
-                        plan.skipped.push(PlannedKey {
-                            line,
-                            name: key.name,
-                            renamed_from: None,
-                            id: None,
-                        });
-                        continue;
-                    }
-                    OnDuplicate::Rename => {
-                        let new_name = (2..)
-                            .map(|n| format!("{} ({n})", key.name))
-                            .find(|candidate| !taken.contains(candidate))
-                            .expect("an unused name exists");
-                        renamed_from = Some(std::mem::replace(&mut key.name, new_name));
-                    }
-                }
-            }
-            taken.insert(key.name.clone());
-            plan.added.push(PlannedKey {
-                line,
-                name: key.name.clone(),
-                renamed_from,
-                id: None,
-            });
-            accepted.push((key, item.secret));
+        let (mut plan, accepted) = plan_import(items, on_duplicate, taken)?;
+        plan.dry_run = dry_run;
+        if !dry_run && !accepted.is_empty() {
+            self.write_import(accepted, &mut plan).await?;
         }
-        if dry_run || accepted.is_empty() {
-            return Ok(plan);
-        }
+        Ok(plan)
+    }
 
+    /// Writes the planned keys: every row in one transaction, committed once every secret is
+    /// in the keyring (a failing one undoes those before it).
+    async fn write_import(
+        &self,
+        accepted: Vec<(NewKey, Secret)>,
+        plan: &mut ImportPlan,
+    ) -> Result<()> {
         let now = Utc::now();
         let mut tx = self.pool.begin().await?;
         let mut writes = Vec::with_capacity(accepted.len());
@@ -144,8 +109,7 @@ impl Vault {
             Ok(())
         })
         .await?;
-        self.commit_or_forget(tx, &items).await?;
-        Ok(plan)
+        self.commit_or_forget(tx, &items).await
     }
 
     /// Every key of the local vault with its notes; with `include_secrets`, the secrets of
@@ -187,4 +151,59 @@ impl Vault {
             })
             .collect())
     }
+}
+
+/// Which keys an import adds (renamed where asked) and which it skips, checked line by line
+/// before anything is written.
+fn plan_import(
+    items: Vec<ImportItem>,
+    on_duplicate: OnDuplicate,
+    mut taken: HashSet<String>,
+) -> Result<(ImportPlan, Vec<(NewKey, Secret)>)> {
+    let mut plan = ImportPlan::default();
+    let mut accepted = Vec::new();
+    for item in items {
+        let line = item.line;
+        let mut key = validate::new_key(item.key)
+            .map_err(|e| Error::InvalidInput(format!("line {line}: {e}")))?;
+        let mut renamed_from = None;
+        if taken.contains(&key.name) {
+            match on_duplicate {
+                OnDuplicate::Error => {
+                    return Err(Error::InvalidInput(format!(
+                        "line {line}: a key named `{}` already exists; nothing was imported \
+                         (choose to skip or rename duplicates)",
+                        key.name
+                    )))
+                }
+                OnDuplicate::Skip => {
+                    let (name, renamed_from, id) = (key.name, None, None);
+                    plan.skipped.push(PlannedKey {
+                        line,
+                        name,
+                        renamed_from,
+                        id,
+                    });
+                    continue;
+                }
+                OnDuplicate::Rename => {
+                    let new_name = (2..)
+                        .map(|n| format!("{} ({n})", key.name))
+                        .find(|candidate| !taken.contains(candidate))
+                        .expect("an unused name exists");
+                    renamed_from = Some(std::mem::replace(&mut key.name, new_name));
+                }
+            }
+        }
+        taken.insert(key.name.clone());
+        let name = key.name.clone();
+        plan.added.push(PlannedKey {
+            line,
+            name,
+            renamed_from,
+            id: None,
+        });
+        accepted.push((key, item.secret));
+    }
+    Ok((plan, accepted))
 }

@@ -160,7 +160,6 @@ async fn original_still_there(path: Option<&String>, stored: &str, vault_id: &st
 
 /// A secret the vault's rows say it holds: its item now, and its name in the old layout.
 pub(super) struct Expected {
-    pub kind: &'static str,
     pub item: String,
     pub legacy: String,
 }
@@ -179,19 +178,16 @@ pub(super) async fn expected_items(conn: &mut SqliteConnection) -> Result<Vec<Ex
         .into_iter()
         .map(|(kind, a, b, rev)| match (kind.as_str(), b) {
             ("key", _) => Expected {
-                kind: "key",
                 item: item::key(&a, rev),
                 legacy: a,
             },
             ("credential", _) => Expected {
-                kind: "credential",
                 item: item::credential(&a),
                 legacy: format!("source:{a}"),
             },
             (_, id) => {
                 let id = id.unwrap_or_default();
                 Expected {
-                    kind: "remote key",
                     item: item::remote_key(&a, &id),
                     legacy: format!("remote:{a}:{id}"),
                 }

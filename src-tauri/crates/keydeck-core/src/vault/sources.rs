@@ -1,10 +1,7 @@
 //! Remote sources on the vault: their settings in SQLite, their credentials in the keyring,
 //! and each one's last listing cached so it still answers offline.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
@@ -12,15 +9,10 @@ use url::Url;
 use super::{from_ms, validate, Vault};
 use crate::error::ErrorBody;
 use crate::model::LOCAL_SOURCE;
-use crate::remote::client::{
-    check_url, error_from_answer, is_loopback, Detection, Endpoint, Listing,
-};
-use crate::remote::error::Redactor;
-use crate::remote::{
-    AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind, RemoteKey, SyncWatch,
-};
+use crate::remote::client::{check_url, is_loopback, Detection};
+use crate::remote::{AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind};
 use crate::secret_store::item;
-use crate::{Error, KeyRecord, KeyStatus, Result, Secret};
+use crate::{Error, Result, Secret};
 
 /// What adding a source is given (the token travels separately, as a [`Secret`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -65,23 +57,6 @@ pub struct SourceInfo {
     /// What was odd about the last listing without stopping it (a `count` that differs
     /// from the keys returned).
     pub warning: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncReport {
-    pub source: String,
-    pub keys: usize,
-    pub synced_at: DateTime<Utc>,
-}
-
-/// What a remote revoke found when it listed the source again.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum RemoteRevoke {
-    /// The key is listed as revoked now.
-    Revoked { key: Box<KeyRecord> },
-    /// The key is no longer listed.
-    Gone { id: String },
 }
 
 #[derive(sqlx::FromRow)]
@@ -137,34 +112,32 @@ fn effective_auth(dialect: DialectId, header: Option<&str>, scheme: Option<&str>
     }
 }
 
-fn unsupported(source: &str, message: impl Into<String>) -> Error {
+pub(super) fn unsupported(source: &str, message: impl Into<String>) -> Error {
     RemoteError::new(source, RemoteErrorKind::Unsupported, message).into()
 }
 
-/// `METHOD /path/{id}` → (method, path template).
-fn parse_revoke_template(source: &str, template: &str) -> Result<(Method, String)> {
-    let bad = || {
-        unsupported(
-            source,
-            format!(
-                "the revoke template `{template}` must look like `DELETE /api/v1/keys/{{id}}`: \
-                 a method (DELETE, POST, PUT, PATCH) and a path with {{id}}"
-            ),
-        )
-    };
-    let (method, path) = template.trim().split_once(' ').ok_or_else(bad)?;
-    let method = match method.to_ascii_uppercase().as_str() {
-        "DELETE" => Method::DELETE,
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "PATCH" => Method::PATCH,
-        _ => return Err(bad()),
-    };
-    let path = path.trim();
-    if !path.starts_with('/') || !path.contains("{id}") || path.chars().any(char::is_whitespace) {
-        return Err(bad());
+/// Checks a source's settings before anything is stored; answers its URL.
+fn validate_spec(spec: &SourceSpec) -> Result<Url> {
+    validate_source_name(&spec.name)?;
+    let url = check_url(&spec.name, &spec.url, spec.allow_insecure)?;
+    if let Some(template) = &spec.revoke_template {
+        super::remote_revoke::parse_revoke_template(&spec.name, template)?;
     }
-    Ok((method, path.to_string()))
+    if let Some(header) = &spec.auth_header {
+        reqwest::header::HeaderName::from_bytes(header.as_bytes())
+            .map_err(|_| Error::InvalidInput(format!("`{header}` is not an HTTP header name")))?;
+    }
+    if let Some(scheme) = &spec.auth_scheme {
+        if !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(Error::InvalidInput(format!(
+                "`{scheme}` is not an auth scheme (like Bearer or ApiKey)"
+            )));
+        }
+    }
+    Ok(url)
 }
 
 fn validate_source_name(name: &str) -> Result<()> {
@@ -218,9 +191,6 @@ impl SourceRow {
     }
 }
 
-/// Rows per INSERT when a listing is stored (17 values each, well under SQLite's limit).
-const INSERT_BATCH: usize = 500;
-
 const SELECT_SOURCES: &str = "SELECT s.*, (SELECT count(*) FROM remote_keys r WHERE r.source = s.name) AS key_count FROM sources s";
 
 impl Vault {
@@ -232,27 +202,8 @@ impl Vault {
         credential: Secret,
         client: &Client,
     ) -> Result<(SourceInfo, Option<Detection>)> {
-        validate_source_name(&spec.name)?;
+        let url = validate_spec(&spec)?;
         let name = spec.name.as_str();
-        let url = check_url(name, &spec.url, spec.allow_insecure)?;
-        if let Some(template) = &spec.revoke_template {
-            parse_revoke_template(name, template)?;
-        }
-        if let Some(header) = &spec.auth_header {
-            reqwest::header::HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
-                Error::InvalidInput(format!("`{header}` is not an HTTP header name"))
-            })?;
-        }
-        if let Some(scheme) = &spec.auth_scheme {
-            if !scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            {
-                return Err(Error::InvalidInput(format!(
-                    "`{scheme}` is not an auth scheme (like Bearer or ApiKey)"
-                )));
-            }
-        }
         let user_id = validate::optional_text("user id", spec.user_id.clone(), 200)?;
         if self.source(name).await.is_ok() {
             return Err(Error::InvalidInput(format!(
@@ -377,7 +328,7 @@ impl Vault {
         Ok(info)
     }
 
-    async fn remote_secret_ids(&self, source: &str) -> Result<Vec<String>> {
+    pub(super) async fn remote_secret_ids(&self, source: &str) -> Result<Vec<String>> {
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT id FROM remote_keys WHERE source = ? AND has_secret")
                 .bind(source)
@@ -386,7 +337,7 @@ impl Vault {
         Ok(ids.iter().map(|id| item::remote_key(source, id)).collect())
     }
 
-    async fn endpoint_parts(&self, info: &SourceInfo) -> Result<(Url, Secret)> {
+    pub(super) async fn endpoint_parts(&self, info: &SourceInfo) -> Result<(Url, Secret)> {
         let url = check_url(&info.name, &info.url, info.allow_insecure)?;
         let id = item::credential(&info.name);
         let credential = self
@@ -400,216 +351,6 @@ impl Vault {
                 ))
             })?;
         Ok((url, credential))
-    }
-
-    /// Fetches a source's whole listing and replaces its cache in one transaction. A failed
-    /// sync keeps the previous listing and records why it failed.
-    pub async fn sync_source(&self, name: &str, client: &Client) -> Result<SyncReport> {
-        self.sync_source_watched(name, client, &SyncWatch::default())
-            .await
-    }
-
-    /// [`Vault::sync_source`], reporting progress and stopping when `watch` is cancelled
-    /// (a cancelled sync keeps the previous listing and state, and records no failure).
-    pub async fn sync_source_watched(
-        &self,
-        name: &str,
-        client: &Client,
-        watch: &SyncWatch,
-    ) -> Result<SyncReport> {
-        let info = self.source(name).await?;
-        let now = Utc::now();
-        let outcome = match self.fetch(&info, client, watch).await {
-            Ok(listing) => self.replace_listing(name, listing, now).await,
-            Err(err) => Err(err),
-        };
-        let failed = match &outcome {
-            Ok(_) | Err(Error::Cancelled(_)) => None,
-            Err(err) => Some(err),
-        };
-        if let Some(err) = failed {
-            let body = serde_json::to_string(&ErrorBody::from(err)).expect("errors serialize");
-            sqlx::query("UPDATE sources SET last_attempt_at = ?, last_error = ? WHERE name = ?")
-                .bind(now.timestamp_millis())
-                .bind(body)
-                .bind(name)
-                .execute(&self.pool)
-                .await?;
-        }
-        outcome
-    }
-
-    async fn fetch(
-        &self,
-        info: &SourceInfo,
-        client: &Client,
-        watch: &SyncWatch,
-    ) -> Result<Listing> {
-        let (url, credential) = self.endpoint_parts(info).await?;
-        let endpoint = Endpoint {
-            name: &info.name,
-            base_url: &url,
-            auth: &info.auth,
-            credential: &credential,
-        };
-        client
-            .list(
-                &endpoint,
-                info.dialect.dialect(),
-                info.user_id.as_deref(),
-                watch,
-            )
-            .await
-    }
-
-    async fn replace_listing(
-        &self,
-        name: &str,
-        listing: Listing,
-        now: DateTime<Utc>,
-    ) -> Result<SyncReport> {
-        let keys = listing.keys;
-        let warning = (!listing.warnings.is_empty()).then(|| listing.warnings.join("; "));
-        let mut seen = HashSet::new();
-        if let Some(dup) = keys.iter().find(|k| !seen.insert(k.id.as_str())) {
-            return Err(RemoteError::new(
-                name,
-                RemoteErrorKind::InvalidResponse,
-                format!("the listing has the id `{}` more than once", dup.id),
-            )
-            .into());
-        }
-        let previous: HashSet<String> = self.remote_secret_ids(name).await?.into_iter().collect();
-        let secrets: Vec<(String, Secret)> = keys
-            .iter()
-            // A key the server reports revoked keeps no secret here.
-            .filter(|k| !k.revoked)
-            .filter_map(|k| Some((item::remote_key(name, &k.id), k.secret.clone()?)))
-            .collect();
-        let current: HashSet<String> = secrets.iter().map(|(id, _)| id.clone()).collect();
-        let written: Vec<String> = current.iter().cloned().collect();
-        // The full keys go to the keyring first; the listing commits only after they are in.
-        self.store_call(move |store| {
-            for (id, secret) in &secrets {
-                store.set(id, secret)?;
-            }
-            Ok(())
-        })
-        .await?;
-
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM remote_keys WHERE source = ?")
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        let count = keys.len();
-        // Many rows per statement: a statement is a round trip to SQLite's thread.
-        let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
-        let numbered: Vec<(usize, RemoteKey)> = keys.into_iter().enumerate().collect();
-        for rows in numbered.chunks(INSERT_BATCH) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO remote_keys (source, id, position, name, mask, scopes, env, owner, details, \
-                 created_at, updated_at, last_used_at, expires_at, revoked_at, revoked, status_known, has_secret) ",
-            );
-            insert.push_values(rows, |mut row, (position, key)| {
-                row.push_bind(name)
-                    .push_bind(&key.id)
-                    .push_bind(*position as i64)
-                    .push_bind(&key.name)
-                    .push_bind(&key.mask)
-                    .push_bind(super::to_json(&key.scopes))
-                    .push_bind(&key.env)
-                    .push_bind(&key.owner)
-                    .push_bind(serde_json::to_string(&key.details).expect("JSON values serialize"))
-                    .push_bind(ms(key.created_at))
-                    .push_bind(ms(key.updated_at))
-                    .push_bind(ms(key.last_used_at))
-                    .push_bind(ms(key.expires_at))
-                    .push_bind(ms(key.revoked_at))
-                    .push_bind(key.revoked)
-                    .push_bind(key.status_known)
-                    .push_bind(key.secret.is_some() && !key.revoked);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        sqlx::query("UPDATE sources SET synced_at = ?, last_attempt_at = ?, last_error = NULL, warning = ? WHERE name = ?")
-            .bind(now.timestamp_millis())
-            .bind(now.timestamp_millis())
-            .bind(&warning)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        let fresh: Vec<String> = written
-            .into_iter()
-            .filter(|id| !previous.contains(id))
-            .collect();
-        self.commit_or_forget(tx, &fresh).await?;
-        // Full keys the server no longer lists leave the keyring too.
-        let gone: Vec<String> = previous.difference(&current).cloned().collect();
-        self.forget_secrets(gone).await;
-        Ok(SyncReport {
-            source: name.to_string(),
-            keys: count,
-            synced_at: now,
-        })
-    }
-
-    /// Revokes a remote key with its source's revoke template, then lists the source again
-    /// and checks that the key is revoked or gone.
-    pub async fn revoke_remote(&self, record: &KeyRecord, client: &Client) -> Result<RemoteRevoke> {
-        let info = self.source(&record.source).await?;
-        let Some(template) = &info.revoke_template else {
-            return Err(RemoteError::new(
-                &info.name,
-                RemoteErrorKind::NoRevokeTemplate,
-                format!(
-                    "revoking is not part of dialect {}'s API and this source has no revoke request",
-                    info.dialect
-                ),
-            )
-            .into());
-        };
-        let (method, path) = parse_revoke_template(&info.name, template)?;
-        let encode = crate::remote::encode_segment;
-        let path = path.replace("{id}", &encode(&record.id)).replace(
-            "{user_id}",
-            &encode(info.user_id.as_deref().unwrap_or_default()),
-        );
-        let (url, credential) = self.endpoint_parts(&info).await?;
-        let endpoint = Endpoint {
-            name: &info.name,
-            base_url: &url,
-            auth: &info.auth,
-            credential: &credential,
-        };
-        let answer = client.send(&endpoint, method, &path).await?;
-        if !(200..300).contains(&answer.status) {
-            return Err(error_from_answer(
-                &info.name,
-                info.dialect.dialect(),
-                &answer,
-                &Redactor::new(&credential),
-            )
-            .into());
-        }
-        self.sync_source(&info.name, client).await?;
-        match self.find(Some(&info.name), &record.id).await {
-            Err(Error::NotFound(_)) => Ok(RemoteRevoke::Gone {
-                id: record.id.clone(),
-            }),
-            Ok(after) if after.status == KeyStatus::Revoked => Ok(RemoteRevoke::Revoked {
-                key: Box::new(after),
-            }),
-            Ok(after) => Err(unsupported(
-                &info.name,
-                format!(
-                    "the server accepted the revoke request but still lists `{}` as {}",
-                    after.name,
-                    after.status.as_str()
-                ),
-            )),
-            Err(other) => Err(other),
-        }
     }
 }
 
@@ -629,22 +370,5 @@ mod tests {
         assert_eq!(api_key.header, "Authorization");
         assert_eq!(api_key.scheme.as_deref(), Some("ApiKey"));
         assert_eq!(effective_auth(DialectId::D000, None, Some("")).scheme, None);
-    }
-
-    #[test]
-    fn revoke_templates() {
-        let (method, path) =
-            parse_revoke_template("s", "DELETE /api/v1/user/api-keys/{id}").unwrap();
-        assert_eq!(method, Method::DELETE);
-        assert_eq!(path, "/api/v1/user/api-keys/{id}");
-        for bad in [
-            "DELETE /keys",
-            "GET /keys/{id}",
-            "/keys/{id}",
-            "DELETE keys/{id}",
-            "DELETE /a b/{id}",
-        ] {
-            assert!(parse_revoke_template("s", bad).is_err(), "{bad}");
-        }
     }
 }

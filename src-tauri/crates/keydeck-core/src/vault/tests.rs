@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::*;
 use crate::exchange::{parse, Format};
 use crate::secret_store::{item, MemoryStore, StoreFault};
-use crate::{KeyStatus, SortField};
+use crate::{KeyStatus, ListQuery, SortField};
 
 struct Fixture {
     _dir: tempfile::TempDir,
