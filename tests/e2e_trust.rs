@@ -34,6 +34,24 @@ const RAW_CONTROLS_JS: &str = r#"
     return found;
 "#;
 
+/// Starts a command through the page's own IPC bridge (as a script in the page would) and
+/// answers `{ok}` or `{err}` when it is done.
+fn invoke_later(app: &App, command: &str, args: Value) -> tokio::task::JoinHandle<Value> {
+    let driver = app.driver.clone();
+    let command = command.to_string();
+    tokio::spawn(async move {
+        driver
+            .execute_async(
+                "const [command, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(command, args).then(v => done({ ok: v }), e => done({ err: e }));",
+                vec![Value::from(command), args],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone()
+    })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_key_names_from_a_server_are_shown_inert() {
     let server = HttpServer::dialect(DialectId::D002, hostile_keys(), TOKEN);
@@ -177,21 +195,7 @@ async fn a_page_script_cannot_leave_open_windows_or_connect_a_server_alone() {
     let source = json!({ "source": { "name": "exfil", "url": server.url, "dialect": "002",
         "auth_header": null, "auth_scheme": null, "user_id": null, "revoke_template": null,
         "allow_insecure": false, "token": TOKEN } });
-    let pending = {
-        let driver = app.driver.clone();
-        let source = source.clone();
-        tokio::spawn(async move {
-            driver
-                .execute_async(
-                    "const [args, done] = arguments; window.__TAURI_INTERNALS__.invoke('add_source', args).then(v => done({ ok: v }), e => done({ err: e }));",
-                    vec![source],
-                )
-                .await
-                .unwrap()
-                .json()
-                .clone()
-        })
-    };
+    let pending = invoke_later(&app, "add_source", source.clone());
     answer_native_dialog(NEW_SERVER_TITLE, false);
     let refused = pending.await.unwrap();
     assert_eq!(refused["err"]["code"], "cancelled", "{refused}");
@@ -201,47 +205,21 @@ async fn a_page_script_cannot_leave_open_windows_or_connect_a_server_alone() {
     );
 
     // The page cannot answer the dialog itself: while it shows, the command waits.
-    let pending = {
-        let driver = app.driver.clone();
-        tokio::spawn(async move {
-            driver
-                .execute_async(
-                    "const [args, done] = arguments; window.__TAURI_INTERNALS__.invoke('add_source', args).then(v => done({ ok: v }), e => done({ err: e }));",
-                    vec![source],
-                )
-                .await
-                .unwrap()
-                .json()
-                .clone()
-        })
-    };
+    let pending = invoke_later(&app, "add_source", source);
     support::wait_until("the dialog shows", Duration::from_secs(20), || {
         native_dialog_shows(NEW_SERVER_TITLE)
     });
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(
-        !pending.is_finished(),
-        "add_source went on without the user"
-    );
+    if pending.is_finished() {
+        panic!("add_source went on without the user: {:?}", pending.await);
+    }
     answer_native_dialog(NEW_SERVER_TITLE, true);
     let added = pending.await.unwrap();
     assert_eq!(added["ok"]["name"], "exfil", "{added}");
 
     // A new token for it needs the user too.
-    let pending = {
-        let driver = app.driver.clone();
-        tokio::spawn(async move {
-            driver
-                .execute_async(
-                    "const [done] = arguments; window.__TAURI_INTERNALS__.invoke('set_source_token', { name: 'exfil', token: { kind: 'given', value: 'sk_live_contained_0123456789' } }).then(v => done({ ok: v }), e => done({ err: e }));",
-                    vec![],
-                )
-                .await
-                .unwrap()
-                .json()
-                .clone()
-        })
-    };
+    let new_token = json!({ "name": "exfil", "token": { "kind": "given", "value": "sk_live_contained_0123456789" } });
+    let pending = invoke_later(&app, "set_source_token", new_token);
     answer_native_dialog(NEW_TOKEN_TITLE, false);
     assert_eq!(pending.await.unwrap()["err"]["code"], "cancelled");
     app.stop().await;

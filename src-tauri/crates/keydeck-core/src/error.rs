@@ -85,10 +85,18 @@ pub enum ErrorCode {
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::String(code)) => f.write_str(&code),
-            _ => write!(f, "{self:?}"),
-        }
+        write_serde_name(self, f)
+    }
+}
+
+/// Writes a unit enum value the way its JSON names it (`remote`, `too_large`).
+pub(crate) fn write_serde_name<T: Serialize + std::fmt::Debug>(
+    value: &T,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => f.write_str(&name),
+        _ => write!(f, "{value:?}"),
     }
 }
 

@@ -56,10 +56,7 @@ pub enum RemoteErrorKind {
 
 impl std::fmt::Display for RemoteErrorKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::String(kind)) => f.write_str(&kind),
-            _ => write!(f, "{self:?}"),
-        }
+        crate::error::write_serde_name(self, f)
     }
 }
 
