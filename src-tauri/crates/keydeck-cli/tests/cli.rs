@@ -96,7 +96,11 @@ fn list_filters_search_and_sorts() {
     );
     let bad_sort = home.run(&["list", "--sort", "secret"], None);
     assert_eq!(bad_sort.code, 2, "{bad_sort:?}");
-    assert!(bad_sort.stderr.contains("cannot sort by `secret`"));
+    assert!(
+        bad_sort.stderr.contains("invalid value 'secret'")
+            && bad_sort.stderr.contains("last_used_at"),
+        "the error lists every field: {bad_sort:?}"
+    );
     let human = home.run(&["list"], None).ok().stdout;
     assert!(
         human.starts_with("NAME")

@@ -316,7 +316,7 @@ async fn crash_safety_under_sigkill() {
     let log = std::fs::read_to_string(child_log.path()).unwrap_or_default();
     let done: usize = journal.done.values().sum();
     assert!(
-        done >= 40 && journal.tried_kinds.values().filter(|n| **n >= 5).count() == 5,
+        done >= 20 && journal.tried_kinds.values().filter(|n| **n >= 5).count() == 5,
         "the child did too little to test anything (began {:?}, acknowledged {:?}); its errors:\n{}",
         journal.tried_kinds,
         journal.done,
