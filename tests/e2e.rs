@@ -190,6 +190,20 @@ async fn reveal_shows_the_value_then_masks_it_again() {
     app.click("Reveal").await;
     wait_for_text(&app, "[data-testid=secret-value]", STRIPE).await;
     let revealed_at = Instant::now();
+    // The reveal joins the key's history in the open pane, and the value stays shown.
+    app.wait_js(
+        "return document.querySelector('.history')?.textContent.includes('revealed (from the window)')",
+    )
+    .await;
+    assert_eq!(
+        app.find(By::Css("[data-testid=secret-value]"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        STRIPE,
+        "reloading the history hid the value"
+    );
     wait_for_text(&app, "[data-testid=secret-value]", "sk_live_…9f3a").await;
     assert!(
         revealed_at.elapsed() >= Duration::from_millis(1500),
