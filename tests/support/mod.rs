@@ -112,18 +112,20 @@ pub fn answer_native_dialog(title: &str, accept: bool) {
         Duration::from_secs(20),
         || !visible().is_empty(),
     );
-    let window = visible().remove(0);
     let key = if accept { "Return" } else { "Escape" };
-    // A busy machine may map the dialog before GTK has focused its OK button: press again
-    // until the dialog is gone.
+    // A busy machine may map the dialog before GTK has focused its OK button, and GTK may
+    // replace the window it first mapped: look the dialog up again and press again until no
+    // window of that title is left.
     for _ in 0..10 {
         std::thread::sleep(Duration::from_millis(500));
-        let _ = Command::new("xdotool")
-            .args(["windowfocus", "--sync", &window, "key", key])
-            .status();
+        for window in visible() {
+            let _ = Command::new("xdotool")
+                .args(["windowfocus", "--sync", &window, "key", key])
+                .status();
+        }
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(2) {
-            if !visible().contains(&window) {
+            if visible().is_empty() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -306,10 +308,11 @@ impl App {
             if self.js(script).await == Value::Bool(true) {
                 return;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "timed out waiting for: {script}"
-            );
+            if started.elapsed() > Duration::from_secs(20) {
+                // What the user would have seen says more than the script.
+                let page = self.js("return document.body.innerText").await;
+                panic!("timed out waiting for: {script}\nthe page shows:\n{page}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
