@@ -15,6 +15,8 @@ APT_PACKAGES=(
   xvfb xauth x11-utils imagemagick xclip xdotool
   # WebDriver for the E2E tests (WebKitWebDriver)
   webkit2gtk-driver
+  # The benchmarks' baselines and their peak-memory figures (GNU time)
+  sqlite3 time
   # Downloads
   curl ca-certificates git
 )

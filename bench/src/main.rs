@@ -3,6 +3,8 @@
 //! ratios much less. Run with `bash bench/run.sh` (release build); results go to
 //! BENCHMARKS.md.
 
+mod cli;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -39,20 +41,33 @@ fn row(name: &str, ours: Duration, baseline: Duration, baseline_name: &str) {
 
 #[tokio::main]
 async fn main() {
-    let keydeck = std::env::args()
-        .nth(1)
-        .expect("usage: keydeck-bench <path to the keydeck binary>");
+    let mut args = std::env::args().skip(1);
+    let keydeck = args
+        .next()
+        .expect("usage: keydeck-bench <path to the keydeck binary> [cli|vault|remote]");
+    // One group alone when named (`bash bench/run.sh cli`), every group otherwise.
+    let only = args.next();
+    let wanted = |group: &str| only.as_deref().is_none_or(|o| o == group);
     println!("| what | keydeck | baseline (same run) | ratio |");
     println!("| --- | --- | --- | --- |");
-    listing().await;
+    if wanted("vault") {
+        listing().await;
+    }
+    if wanted("cli") {
+        cli_listing(&keydeck).await;
+    }
     let small = tempfile::tempdir().unwrap();
-    let vault10k = keydeck_testkit::bulk_vault(small.path(), 10_000).await;
-    search(&vault10k).await;
-    let (mut serve, url) = serve_002(&keydeck, small.path());
-    let bare = remote_listing(&url).await;
-    remote_sync(&url, bare).await;
-    let _ = serve.kill();
-    let _ = serve.wait();
+    if wanted("vault") {
+        let vault10k = keydeck_testkit::bulk_vault(small.path(), 10_000).await;
+        search(&vault10k).await;
+    }
+    if wanted("remote") {
+        let (mut serve, url) = serve_002(&keydeck, small.path());
+        let bare = remote_listing(&url).await;
+        remote_sync(&url, bare).await;
+        let _ = serve.kill();
+        let _ = serve.wait();
+    }
 }
 
 /// Benchmark 1: listing 100,000 vault keys vs reading the same rows with one bare SELECT.
@@ -82,6 +97,25 @@ async fn listing() {
         bare,
         "bare SELECT of the rows",
     );
+}
+
+/// `keydeck list --json` against `sqlite3 -json` of the same rows: time and peak memory.
+async fn cli_listing(keydeck: &str) {
+    for (count, label, runs) in [(100_000, "100,000", 5), (1_000_000, "1,000,000", 3)] {
+        let v = cli::list_json(keydeck, count, runs).await;
+        row(
+            &format!("`keydeck list --json`, {label} keys (median wall time)"),
+            v.ours,
+            v.theirs,
+            "`sqlite3 -json`, same rows and order",
+        );
+        println!(
+            "| `keydeck list --json`, {label} keys (peak memory) | {:.1} MiB | `sqlite3 -json`: {:.1} MiB | {:.2}× |",
+            v.ours_peak_kib as f64 / 1024.0,
+            v.theirs_peak_kib as f64 / 1024.0,
+            v.ours_peak_kib as f64 / v.theirs_peak_kib as f64
+        );
+    }
 }
 
 /// Benchmark 2: a search keystroke at 10,000 keys vs listing them all.

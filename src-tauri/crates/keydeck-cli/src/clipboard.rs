@@ -57,11 +57,11 @@ pub fn hold(clear_after: u64) -> Result<()> {
     let mut clipboard = match owned {
         Ok(clipboard) => clipboard,
         Err(err) => {
-            println!("{err}");
+            outln!("{err}");
             return Ok(());
         }
     };
-    println!("ready");
+    outln!("ready");
     std::io::stdout().flush()?;
     let deadline = (clear_after > 0).then(|| Instant::now() + Duration::from_secs(clear_after));
     loop {

@@ -21,7 +21,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print_openapi: Some(dialect),
             ..
         } => {
-            println!("{}", keydeck_core::remote::openapi(*dialect));
+            outln!("{}", keydeck_core::remote::openapi(*dialect));
             return Ok(ExitCode::SUCCESS);
         }
         _ => {}

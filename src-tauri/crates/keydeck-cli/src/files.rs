@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use keydeck_core::exchange::{self, Format};
+use keydeck_core::exchange::{self, CsvExport, Format};
 use keydeck_core::vault::{KeyringHealth, OnDuplicate};
 use keydeck_core::{Error, Keydeck, Result};
 use zeroize::Zeroizing;
 
 use crate::output;
+use crate::stdout::{JsonArray, Stdout};
 
 pub async fn import(
     kd: &Keydeck,
@@ -36,6 +37,8 @@ pub async fn import(
     Ok(())
 }
 
+/// Writes the export as the vault reads it (flat memory at any size), to stdout or to a new
+/// owner-only file that is removed again if the export fails halfway.
 pub async fn export(
     kd: &Keydeck,
     format: &str,
@@ -48,22 +51,38 @@ pub async fn export(
              history, shared folders and backups, and delete it when done"
         );
     }
-    // A file is created readable by its owner only, and never replaces one.
-    let mut out: Box<dyn Write> = match &to {
-        Some(path) => Box::new(std::io::BufWriter::new(keydeck_core::vault::private_file(
-            path,
-        )?)),
-        None => Box::new(std::io::stdout().lock()),
+    let Some(path) = to else {
+        return write_export(kd, format, include_secrets, Stdout::new()).await;
     };
-    let items = kd.vault().export(include_secrets).await?;
-    if format == "csv" {
-        exchange::write_csv(&items, include_secrets, &mut out)?;
-    } else {
-        serde_json::to_writer_pretty(&mut out, &items).map_err(|e| Error::Io(e.to_string()))?;
-        writeln!(out)?;
+    // Created readable by its owner only, and never replacing a file.
+    let file = std::io::BufWriter::new(keydeck_core::vault::private_file(&path)?);
+    let written = write_export(kd, format, include_secrets, file).await;
+    if written.is_err() {
+        let _ = std::fs::remove_file(&path);
     }
-    out.flush()?;
-    Ok(())
+    written
+}
+
+async fn write_export(
+    kd: &Keydeck,
+    format: &str,
+    include_secrets: bool,
+    out: impl Write,
+) -> Result<()> {
+    if format == "csv" {
+        let mut csv = CsvExport::new(out, include_secrets)?;
+        kd.vault()
+            .export_each(include_secrets, |item| csv.push(&item))
+            .await?;
+        csv.finish()
+    } else {
+        let mut array = JsonArray::new(out);
+        kd.vault()
+            .export_each(include_secrets, |item| Ok(array.push(&item)?))
+            .await?;
+        array.finish()?;
+        Ok(())
+    }
 }
 
 pub async fn backup(kd: &Keydeck, file: &Path, json: bool) -> Result<()> {
@@ -71,7 +90,7 @@ pub async fn backup(kd: &Keydeck, file: &Path, json: bool) -> Result<()> {
     if json {
         output::json(&serde_json::json!({ "backup": file, "bytes": bytes }));
     } else {
-        println!(
+        outln!(
             "backed up the vault to {} ({bytes} bytes); the secrets stay in the OS keyring \
              and are not in this file",
             file.display()

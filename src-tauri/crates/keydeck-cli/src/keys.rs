@@ -12,6 +12,8 @@ use keydeck_core::{
 };
 
 use crate::input::new_secret;
+use crate::output::Table;
+use crate::stdout::{JsonArray, Stdout};
 use crate::{clipboard, output, Command, MetaArgs};
 
 const CLI_COPY: Access = Access {
@@ -75,10 +77,10 @@ async fn add(
         return Ok(());
     }
     let (name, mask) = (inert(&record.name), inert(&record.mask));
-    println!("added {name} {mask} ({})", record.id);
+    outln!("added {name} {mask} ({})", record.id);
     if generate {
         let id = &record.id;
-        println!("the generated secret is in the keyring: `keydeck copy {id}` copies it");
+        outln!("the generated secret is in the keyring: `keydeck copy {id}` copies it");
     }
     Ok(())
 }
@@ -102,12 +104,20 @@ pub fn query(
     }
 }
 
+/// Prints keys as SQLite reads them: flat memory at any size.
 async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
-    let records = kd.vault().list(&query).await?;
     if json {
-        output::json(&records);
+        let mut array = JsonArray::new(Stdout::new());
+        kd.vault()
+            .for_each_key(&query, |record| Ok(array.push(&record)?))
+            .await?;
+        array.finish()?;
     } else {
-        output::table(&records);
+        let mut table = Table::new(Stdout::new());
+        kd.vault()
+            .for_each_key(&query, |record| table.push(&record))
+            .await?;
+        table.finish()?;
     }
     Ok(())
 }
@@ -123,7 +133,7 @@ async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -> Re
     output::detail(&detail);
     if let Some(user) = keyring_user {
         // Where `secret-tool lookup service keydeck username …` finds it.
-        println!("{:>10}: service keydeck, user {}", "keyring", inert(&user));
+        outln!("{:>10}: service keydeck, user {}", "keyring", inert(&user));
     }
     Ok(())
 }
@@ -132,7 +142,7 @@ async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<()> {
     let (_, secret) = kd
         .reveal(source.as_deref(), key, Access::cli_reveal())
         .await?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Stdout::new();
     writeln!(stdout, "{}", secret.expose())?;
     stdout.flush()?;
     Ok(())
@@ -157,7 +167,7 @@ async fn copy(
         secs => format!("it is cleared in {secs} s unless something else was copied"),
     };
     let name = inert(&record.name);
-    println!("copied the secret of {name} to the clipboard; {when}");
+    outln!("copied the secret of {name} to the clipboard; {when}");
     Ok(())
 }
 
@@ -192,7 +202,7 @@ async fn revoke(
                 RemoteRevoke::Revoked { .. } => "it is now listed as revoked",
                 RemoteRevoke::Gone { .. } => "it is no longer listed",
             };
-            println!(
+            outln!(
                 "revoked {} ({}) on source {}: {now}",
                 inert(&before.name),
                 inert(&before.id),
@@ -235,7 +245,7 @@ fn print_record(verb: &str, record: &KeyRecord, json: bool) {
     if json {
         output::json(record);
     } else {
-        println!("{verb} {} ({})", inert(&record.name), inert(&record.id));
+        outln!("{verb} {} ({})", inert(&record.name), inert(&record.id));
     }
 }
 

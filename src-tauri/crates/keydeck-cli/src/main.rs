@@ -1,6 +1,9 @@
 //! `keydeck`: the command-line face of the vault. Scripts rely on its names, its `--json`
 //! output and its exit codes (0 ok, 1 error, 2 usage, 3 not found, 4 keyring, 5 remote).
 
+// First, so that `outln!` is there for every module after it.
+#[macro_use]
+mod stdout;
 mod args;
 mod clipboard;
 mod commands;

@@ -1,14 +1,18 @@
 //! How results look: tables and lines for people, JSON for scripts.
 
+use std::io::Write;
+
 use keydeck_core::error::{ErrorBody, NextAction};
-use keydeck_core::text::{inert, inert_cut, marker};
+use keydeck_core::text::{inert, inert_cut, is_marked};
 use keydeck_core::vault::{DoctorReport, ImportPlan, KeyringHealth};
-use keydeck_core::{Error, KeyDetail, KeyRecord};
+use keydeck_core::{Error, KeyDetail, KeyRecord, Result};
 use serde::Serialize;
+
+use crate::stdout::Stdout;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{}", terminal_safe_json(&text)),
+        Ok(text) => outln!("{}", terminal_safe_json(&text)),
         Err(err) => eprintln!("error: cannot write JSON: {err}"),
     }
 }
@@ -17,15 +21,17 @@ pub fn json<T: Serialize + ?Sized>(value: &T) {
 /// terminal would act on when the output is only looked at. They can only stand inside
 /// strings, where `\uXXXX` is the same value: every JSON reader sees the same data.
 pub fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| marker(c).is_some()) {
+    // Newlines and tabs here are serde_json's own layout, outside any string.
+    let escaped = |c: char| c != '\n' && c != '\t' && is_marked(c);
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        match marker(c) {
-            // Newlines and tabs here are serde_json's own layout, outside any string.
-            Some(_) if c != '\n' && c != '\t' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            _ => out.push(c),
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
@@ -143,40 +149,95 @@ fn time(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-pub fn table(records: &[KeyRecord]) {
-    if records.is_empty() {
-        println!("no keys here. Add one with `keydeck add NAME` (secret on stdin) or `keydeck add NAME --generate`,");
-        println!("or import a .env file with `keydeck import FILE`.");
-        return;
+pub fn table(records: &[KeyRecord]) -> Result<()> {
+    let mut table = Table::new(Stdout::new());
+    for record in records {
+        table.push(record)?;
     }
-    // One line per key, whatever the names hold: every cell inert, cut at its width.
-    let rows: Vec<[String; 6]> = records
-        .iter()
-        .map(|r| {
-            [
-                inert_cut(&r.name, CELL),
-                inert_cut(&r.mask, CELL),
-                r.status.as_str().to_string(),
-                inert_cut(&r.scopes.join(","), CELL),
-                time(&r.expires_at),
-                inert_cut(&r.id, CELL),
-            ]
-        })
-        .collect();
-    let header = ["NAME", "MASK", "STATUS", "SCOPES", "EXPIRES", "ID"].map(String::from);
-    let mut widths = header.clone().map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+    table.finish()
+}
+
+/// The key table, printed as keys arrive: one line per key, whatever the names hold (every
+/// cell inert, cut at [`CELL`]). Column widths come from the first [`WIDTH_ROWS`] keys, so a
+/// table of a million keys starts at once and holds only those; a later, wider cell pushes
+/// its line's next columns right instead of being cut.
+pub struct Table<W: Write> {
+    out: W,
+    widths: Option<[usize; 6]>,
+    first: Vec<[String; 6]>,
+}
+
+/// How many keys set the table's column widths.
+const WIDTH_ROWS: usize = 1000;
+const HEADER: [&str; 6] = ["NAME", "MASK", "STATUS", "SCOPES", "EXPIRES", "ID"];
+
+impl<W: Write> Table<W> {
+    pub fn new(out: W) -> Self {
+        Table {
+            out,
+            widths: None,
+            first: Vec::new(),
         }
     }
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
+
+    pub fn push(&mut self, r: &KeyRecord) -> Result<()> {
+        let row = [
+            inert_cut(&r.name, CELL),
+            inert_cut(&r.mask, CELL),
+            r.status.as_str().to_string(),
+            inert_cut(&r.scopes.join(","), CELL),
+            time(&r.expires_at),
+            inert_cut(&r.id, CELL),
+        ];
+        match self.widths {
+            Some(widths) => self.line(&row, widths),
+            None => {
+                self.first.push(row);
+                if self.first.len() == WIDTH_ROWS {
+                    self.settle()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        if self.widths.is_none() && self.first.is_empty() {
+            writeln!(self.out, "no keys here. Add one with `keydeck add NAME` (secret on stdin) or `keydeck add NAME --generate`,")?;
+            writeln!(
+                self.out,
+                "or import a .env file with `keydeck import FILE`."
+            )?;
+        } else if self.widths.is_none() {
+            self.settle()?;
+        }
+        Ok(self.out.flush()?)
+    }
+
+    /// Sets the widths from the keys so far and prints the header and those keys.
+    fn settle(&mut self) -> Result<()> {
+        let mut widths = HEADER.map(|h| h.chars().count());
+        for row in &self.first {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        self.widths = Some(widths);
+        self.line(&HEADER.map(String::from), widths)?;
+        for row in std::mem::take(&mut self.first) {
+            self.line(&row, widths)?;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, row: &[String; 6], widths: [usize; 6]) -> Result<()> {
+        let cells: Vec<String> = row
             .iter()
             .zip(widths)
             .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        writeln!(self.out, "{}", cells.join("  ").trim_end())?;
+        Ok(())
     }
 }
 
@@ -205,7 +266,7 @@ pub fn detail(d: &KeyDetail) {
     ];
     for (label, value) in lines {
         if !value.is_empty() && value != "-" {
-            println!("{label:>10}: {}", inert(&value));
+            outln!("{label:>10}: {}", inert(&value));
         }
     }
     for (field, value) in &r.details {
@@ -213,19 +274,19 @@ pub fn detail(d: &KeyDetail) {
             serde_json::Value::String(text) => text.clone(),
             other => other.to_string(),
         };
-        println!("{:>10}: {}", inert(field), inert_cut(&value, 2000));
+        outln!("{:>10}: {}", inert(field), inert_cut(&value, 2000));
     }
     if d.history.is_empty() {
         return;
     }
-    println!("{:>10}:", "history");
+    outln!("{:>10}:", "history");
     for event in &d.history {
         let detail = event
             .detail
             .as_deref()
             .map(|d| format!(" ({})", inert(d)))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{:>10}  {} {}{detail}",
             "",
             time(&Some(event.at)),
@@ -240,7 +301,7 @@ pub fn import_plan(plan: &ImportPlan) {
     } else {
         "imported"
     };
-    println!(
+    outln!(
         "{verb} {} key(s), skipped {}",
         plan.added.len(),
         plan.skipped.len()
@@ -248,16 +309,16 @@ pub fn import_plan(plan: &ImportPlan) {
     for key in &plan.added {
         let name = inert(&key.name);
         match &key.renamed_from {
-            Some(from) => println!(
+            Some(from) => outln!(
                 "  + {name} (line {}, renamed from {})",
                 key.line,
                 inert(from)
             ),
-            None => println!("  + {name} (line {})", key.line),
+            None => outln!("  + {name} (line {})", key.line),
         }
     }
     for key in &plan.skipped {
-        println!(
+        outln!(
             "  = {} (line {}, already exists)",
             inert(&key.name),
             key.line
@@ -266,13 +327,14 @@ pub fn import_plan(plan: &ImportPlan) {
 }
 
 pub fn doctor(report: &DoctorReport) {
-    println!("vault:     {}", report.vault);
-    println!(
+    outln!("vault:     {}", report.vault);
+    outln!(
         "schema:    version {} (this keydeck understands up to {})",
-        report.schema_version, report.supported_schema_version
+        report.schema_version,
+        report.supported_schema_version
     );
-    println!("integrity: {}", report.integrity);
-    println!("keys:      {}", report.keys);
+    outln!("integrity: {}", report.integrity);
+    outln!("keys:      {}", report.keys);
     let keyring = match &report.keyring {
         KeyringHealth::Ok => "ok".to_string(),
         KeyringHealth::OkNoSearch => {
@@ -282,33 +344,33 @@ pub fn doctor(report: &DoctorReport) {
         KeyringHealth::Unavailable { message } => format!("unavailable: {message}"),
         KeyringHealth::Error { message } => format!("error: {message}"),
     };
-    println!("keyring:   {}", inert(&keyring));
-    println!(
+    outln!("keyring:   {}", inert(&keyring));
+    outln!(
         "           items are user {}/<item>, service keydeck",
         report.vault_id
     );
     for item in &report.missing_secrets {
-        println!(
+        outln!(
             "problem:   {} has no secret in the keyring; set one (`keydeck rotate`, `keydeck source set-token`) or remove it",
             inert(item)
         );
     }
     for item in &report.revoked_with_secret {
-        println!(
+        outln!(
             "problem:   revoked key {} still has a secret in the keyring (`doctor --repair` deletes it)",
             inert(item)
         );
     }
     for item in &report.orphan_secrets {
-        println!(
+        outln!(
             "problem:   orphan secret {}: nothing refers to it (an interrupted add, import, rotate or delete; `doctor --repair` deletes it)",
             inert(item)
         );
     }
     for line in &report.repaired {
-        println!("repaired:  {}", inert(line));
+        outln!("repaired:  {}", inert(line));
     }
-    println!(
+    outln!(
         "{}",
         if report.healthy {
             "healthy"

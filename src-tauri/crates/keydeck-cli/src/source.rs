@@ -71,14 +71,14 @@ async fn add(kd: &Keydeck, spec: SourceSpec, no_sync: bool, json: bool) -> Resul
         output::json(&serde_json::json!({ "source": connected.source, "detected": detection }));
     } else {
         let s = &connected.source;
-        println!(
+        outln!(
             "added source {} (dialect {}, {})",
             s.name,
             s.dialect,
             inert(&s.url)
         );
         if let Some(found) = &detection {
-            println!(
+            outln!(
                 "detected dialect {}: {}",
                 found["dialect"].as_str().unwrap_or("?"),
                 inert(found["reason"].as_str().unwrap_or(""))
@@ -102,7 +102,7 @@ fn synced_or_note(
     match synced {
         Ok(report) => {
             if !json {
-                println!("synced {}: {} keys", report.source, report.keys);
+                outln!("synced {}: {} keys", report.source, report.keys);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -142,7 +142,7 @@ async fn sync_sources(kd: &Keydeck, name: Option<String>, json: bool) -> Result<
             Ok(()) => {
                 let info = kd.vault().source(&name).await?;
                 if !json {
-                    println!("synced {}: {} keys", info.name, info.key_count);
+                    outln!("synced {}: {} keys", info.name, info.key_count);
                 }
                 reports.push(serde_json::json!({"source": name, "keys": info.key_count, "synced_at": info.synced_at}));
             }
@@ -168,7 +168,7 @@ async fn set_token(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {
     )?;
     let (_, synced) = kd.set_token(name, token).await?;
     if !json {
-        println!("updated the token of source {name}");
+        outln!("updated the token of source {name}");
     }
     synced_or_note(synced, name, "the new token was saved", json)
 }
@@ -178,9 +178,10 @@ async fn remove(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {
     if json {
         output::json(&info);
     } else {
-        println!(
+        outln!(
             "removed source {} and its {} cached keys",
-            info.name, info.key_count
+            info.name,
+            info.key_count
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -193,7 +194,7 @@ pub async fn list(kd: &Keydeck, name: &str, query: &ListQuery, json: bool) -> Re
     if json {
         output::json(&listing);
     } else {
-        output::table(&listing.keys);
+        output::table(&listing.keys)?;
     }
     if let Some(warning) = kd.vault().source(name).await?.warning {
         eprintln!("warning: source {name}: {}", inert(&warning));
@@ -276,13 +277,16 @@ fn ago(at: chrono::DateTime<Utc>) -> String {
 
 fn table(sources: &[SourceInfo]) {
     if sources.is_empty() {
-        println!("no remote sources. Add one with `keydeck source add NAME --url URL --dialect detect` (token on stdin),");
-        println!("or try `keydeck serve --dialect 002` as a demo server.");
+        outln!("no remote sources. Add one with `keydeck source add NAME --url URL --dialect detect` (token on stdin),");
+        outln!("or try `keydeck serve --dialect 002` as a demo server.");
         return;
     }
-    println!(
+    outln!(
         "{:<16} {:<7} {:>5}  {:<24} URL",
-        "NAME", "DIALECT", "KEYS", "STATE"
+        "NAME",
+        "DIALECT",
+        "KEYS",
+        "STATE"
     );
     for s in sources {
         let state = match (&s.last_error, s.synced_at) {
@@ -294,7 +298,7 @@ fn table(sources: &[SourceInfo]) {
             (None, Some(at)) => format!("synced {}", ago(at)),
             (None, None) => "never synced".into(),
         };
-        println!(
+        outln!(
             "{:<16} {:<7} {:>5}  {:<24} {}",
             s.name,
             s.dialect.as_str(),
@@ -303,7 +307,7 @@ fn table(sources: &[SourceInfo]) {
             inert(&s.url)
         );
         if let Some(warning) = &s.warning {
-            println!("{:<16} warning: {}", "", inert_cut(warning, 200));
+            outln!("{:<16} warning: {}", "", inert_cut(warning, 200));
         }
     }
 }

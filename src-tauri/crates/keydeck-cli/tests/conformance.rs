@@ -236,7 +236,7 @@ fn round_trip(dialect: &str) {
         let dialect_id: keydeck_core::remote::DialectId = dialect.parse().unwrap();
         let problems = keydeck_testkit::openapi::problems(dialect_id, &recorded);
         assert!(problems.is_empty(), "dialect {dialect}: {problems:#?}");
-        println!(
+        eprintln!(
             "dialect {dialect}: {} answers match its OpenAPI",
             recorded.len()
         );
@@ -275,7 +275,7 @@ fn ten_thousand_keys_over_002_paging() {
     let synced = client.run(&["source", "sync", "big"], None).ok();
     let took = started.elapsed();
     assert!(synced.stdout.contains("10000 keys"), "{synced:?}");
-    println!("10,000 keys over 002 (50 pages of 200) synced in {took:?}");
+    eprintln!("10,000 keys over 002 (50 pages of 200) synced in {took:?}");
     let listing = client
         .run(&["list", "--source", "big", "--json"], None)
         .ok()

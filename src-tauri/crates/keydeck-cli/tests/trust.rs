@@ -67,7 +67,7 @@ fn a_slow_loris_client_does_not_starve_serve() {
     let took = started.elapsed();
     assert_eq!(added.code, 0, "a normal client was starved: {added:?}");
     assert!(took < Duration::from_secs(20), "it took {took:?}");
-    println!("answered within {took:?} beside 300 slow-loris connections");
+    eprintln!("answered within {took:?} beside 300 slow-loris connections");
 
     // The slow ones were cut off after the header timeout, not waited for.
     std::thread::sleep(Duration::from_secs(2));
@@ -313,7 +313,7 @@ fn a_data_directory_others_can_write_or_own_is_refused() {
     );
 
     if unsafe_euid() != 0 {
-        println!("skipped the other-owner check: it needs root to chown");
+        eprintln!("skipped the other-owner check: it needs root to chown");
         return;
     }
     std::os::unix::fs::chown(home.path(), Some(65534), Some(65534)).unwrap();
@@ -333,7 +333,7 @@ fn unsafe_euid() -> u32 {
 #[test]
 fn the_cli_cannot_be_dumped_or_attached_to() {
     if unsafe_euid() != 0 {
-        println!("skipped: running keydeck as another user needs root");
+        eprintln!("skipped: running keydeck as another user needs root");
         return;
     }
     let home = tempfile::tempdir().unwrap();

@@ -334,37 +334,49 @@ fn expose_for_export<S: Serializer>(secret: &Option<Secret>, s: S) -> Result<S::
     }
 }
 
-/// Writes an export as CSV that `keydeck import --format csv` reads back.
-pub fn write_csv(
-    items: &[ExportItem],
+/// An export as CSV that `keydeck import --format csv` reads back, written a key at a time.
+pub struct CsvExport<W: std::io::Write> {
+    writer: csv::Writer<W>,
     include_secrets: bool,
-    out: impl std::io::Write,
-) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let mut header = vec![
-        "id",
-        "name",
-        "mask",
-        "scopes",
-        "tags",
-        "env",
-        "status",
-        "source",
-        "created_at",
-        "updated_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-        "revoke_reason",
-        "notes",
-    ];
-    if include_secrets {
-        header.push("secret");
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Io(format!("writing CSV failed: {e}"))
+}
+
+impl<W: std::io::Write> CsvExport<W> {
+    /// Starts the file with its header.
+    pub fn new(out: W, include_secrets: bool) -> Result<Self> {
+        let mut writer = csv::Writer::from_writer(out);
+        let mut header = vec![
+            "id",
+            "name",
+            "mask",
+            "scopes",
+            "tags",
+            "env",
+            "status",
+            "source",
+            "created_at",
+            "updated_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+            "revoke_reason",
+            "notes",
+        ];
+        if include_secrets {
+            header.push("secret");
+        }
+        writer.write_record(&header).map_err(csv_error)?;
+        Ok(CsvExport {
+            writer,
+            include_secrets,
+        })
     }
-    let csv_error = |e: csv::Error| Error::Io(format!("writing CSV failed: {e}"));
-    writer.write_record(&header).map_err(csv_error)?;
-    let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-    for item in items {
+
+    pub fn push(&mut self, item: &ExportItem) -> Result<()> {
+        let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
         let r = &item.record;
         let mut row = vec![
             r.id.clone(),
@@ -383,7 +395,7 @@ pub fn write_csv(
             r.revoke_reason.clone().unwrap_or_default(),
             item.notes.clone().unwrap_or_default(),
         ];
-        if include_secrets {
+        if self.include_secrets {
             row.push(
                 item.secret
                     .as_ref()
@@ -391,12 +403,16 @@ pub fn write_csv(
                     .unwrap_or_default(),
             );
         }
-        writer.write_record(&row).map_err(csv_error)?;
+        let written = self.writer.write_record(&row).map_err(csv_error);
         // The row may hold a copy of the secret.
         row.iter_mut().for_each(zeroize::Zeroize::zeroize);
+        written
     }
-    writer.flush()?;
-    Ok(())
+
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -14,8 +14,21 @@ const BIDI: [char; 12] = [
     '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
 ];
 
+/// Whether `c` is a control or bidi character, shown by its [`marker`]. Cheap: every
+/// character of a listing goes through it.
+pub fn is_marked(c: char) -> bool {
+    match c {
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        ' '..='~' => false,
+        _ => BIDI.contains(&c),
+    }
+}
+
 /// How `c` is shown when it must not act: `None` for an ordinary character.
 pub fn marker(c: char) -> Option<String> {
+    if !is_marked(c) {
+        return None;
+    }
     match c {
         '\n' => Some("\\n".into()),
         '\r' => Some("\\r".into()),
@@ -28,7 +41,7 @@ pub fn marker(c: char) -> Option<String> {
 
 /// `text` with every control and bidi character shown as its marker, on one line.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| marker(c).is_some()) {
+    if !text.chars().any(is_marked) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

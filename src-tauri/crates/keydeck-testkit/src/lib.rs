@@ -3,6 +3,7 @@
 //! inside scripts/session.sh, which provides the display, D-Bus and gnome-keyring.
 
 pub mod http;
+pub mod measure;
 pub mod openapi;
 
 use std::io::{BufRead, BufReader, Write};

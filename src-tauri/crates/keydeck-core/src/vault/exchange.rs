@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use super::{insert_event, insert_row, validate, Vault};
@@ -10,7 +11,7 @@ use crate::exchange::{ExportItem, ImportItem};
 use crate::mask::mask;
 use crate::model::LOCAL_SOURCE;
 use crate::secret_store::item;
-use crate::{Error, KeyStatus, ListQuery, NewKey, Result, Secret};
+use crate::{Error, KeyRecord, KeyStatus, ListQuery, NewKey, Result, Secret};
 
 /// What to do with an imported name that is already taken.
 #[derive(
@@ -115,42 +116,69 @@ impl Vault {
     /// Every key of the local vault with its notes; with `include_secrets`, the secrets of
     /// unrevoked keys too. Remote keys belong to their servers and are not exported.
     pub async fn export(&self, include_secrets: bool) -> Result<Vec<ExportItem>> {
-        let records = self
-            .list(&ListQuery {
-                source: Some(LOCAL_SOURCE.into()),
-                ..ListQuery::default()
-            })
-            .await?;
-        let notes: std::collections::HashMap<String, Option<String>> =
-            sqlx::query_as::<_, (String, Option<String>)>("SELECT id, notes FROM keys")
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect();
-        let secrets: std::collections::HashMap<String, Option<Secret>> = if include_secrets {
-            let ids: Vec<String> = records
-                .iter()
-                .filter(|r| r.status != KeyStatus::Revoked)
-                .map(|r| r.id.clone())
-                .collect();
-            self.secrets_of(ids)
-                .await?
-                .into_iter()
-                .map(|(id, secret)| (id, Some(secret)))
-                .collect()
-        } else {
-            Default::default()
-        };
-        let mut secrets = secrets;
-        Ok(records
-            .into_iter()
-            .map(|record| ExportItem {
-                notes: notes.get(&record.id).cloned().flatten(),
-                secret: secrets.remove(&record.id).flatten(),
-                record,
-            })
-            .collect())
+        let mut all = Vec::new();
+        self.export_each(include_secrets, |item| {
+            all.push(item);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
     }
+
+    /// [`Vault::export`] one key at a time, as SQLite reads them: an export of any size
+    /// takes the memory of one key. An error from `each` stops it.
+    pub async fn export_each(
+        &self,
+        include_secrets: bool,
+        mut each: impl FnMut(ExportItem) -> Result<()>,
+    ) -> Result<()> {
+        if include_secrets {
+            // A keyring move left pending by a crash finishes before any secret is read.
+            self.settle_keyring().await?;
+        }
+        let mut sql = self.select_keys(
+            "SELECT k.*, (SELECT notes FROM keys WHERE keys.id = k.id) AS notes, \
+             (SELECT secret_rev FROM keys WHERE keys.id = k.id) AS secret_rev",
+        );
+        let local = ListQuery {
+            source: Some(LOCAL_SOURCE.into()),
+            ..ListQuery::default()
+        };
+        super::listing::push_filters(&mut sql, &local);
+        super::listing::push_order(&mut sql, &local);
+        let mut rows = sql.build_query_as::<ExportRow>().fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let record = KeyRecord::try_from(row.key)?;
+            let secret = match include_secrets && record.status != KeyStatus::Revoked {
+                true => {
+                    self.secret_at(item::key(&record.id, row.secret_rev))
+                        .await?
+                }
+                false => None,
+            };
+            each(ExportItem {
+                record,
+                notes: row.notes,
+                secret,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The secret under one keyring item, if it is there.
+    async fn secret_at(&self, secret_item: String) -> Result<Option<Secret>> {
+        self.raw_store_call(move |store| store.get(&secret_item))
+            .await
+    }
+}
+
+/// A key of the local vault as `export` reads it: its listing row, notes and keyring item.
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    #[sqlx(flatten)]
+    key: super::listing::KeyRow,
+    notes: Option<String>,
+    secret_rev: i64,
 }
 
 /// Which keys an import adds (renamed where asked) and which it skips, checked line by line

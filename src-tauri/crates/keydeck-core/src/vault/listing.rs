@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Duration, Utc};
+use futures_util::TryStreamExt;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{from_ms, Vault};
@@ -16,7 +17,7 @@ type EventRow = (i64, String, Option<String>);
 
 /// A row of the `all_keys` view as SQLite returns it, with the status derived in SQL.
 #[derive(sqlx::FromRow)]
-struct KeyRow {
+pub(super) struct KeyRow {
     id: String,
     name: String,
     mask: String,
@@ -63,7 +64,7 @@ fn select_keys(
 }
 
 impl Vault {
-    fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
+    pub(super) fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
         let now = Utc::now();
         let window = Duration::milliseconds(self.expiring_window_ms.load(Ordering::Relaxed));
         select_keys(head, now, now + window)
@@ -71,11 +72,30 @@ impl Vault {
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
+        let mut all = Vec::new();
+        self.for_each_key(query, |record| {
+            all.push(record);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    }
+
+    /// Hands `each` the keys of a listing one at a time, in order, as SQLite reads them, so
+    /// that printing a million keys takes the memory of one. An error from `each` stops it.
+    pub async fn for_each_key(
+        &self,
+        query: &ListQuery,
+        mut each: impl FnMut(KeyRecord) -> Result<()>,
+    ) -> Result<()> {
         let mut sql = self.select_keys("SELECT *");
         push_filters(&mut sql, query);
         push_order(&mut sql, query);
-        let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
-        rows.into_iter().map(KeyRecord::try_from).collect()
+        let mut rows = sql.build_query_as::<KeyRow>().fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            each(KeyRecord::try_from(row)?)?;
+        }
+        Ok(())
     }
 
     /// One window of a listing, with how many keys match and how many the source holds:
@@ -209,7 +229,7 @@ impl Vault {
 }
 
 /// The search and filters of a listing, as SQL on the subquery `k`.
-fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+pub(super) fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
     if let Some(source) = &query.source {
         sql.push(" AND source = ").push_bind(source.clone());
     }
@@ -245,7 +265,7 @@ fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
     }
 }
 
-fn push_order(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+pub(super) fn push_order(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
     // A closed set of names, each the view's column of that name: never text from outside.
     let column = query.sort.as_str();
     let direction = if query.descending { "DESC" } else { "ASC" };
