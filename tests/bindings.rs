@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use keydeck_app::ipc::{
-    CopyReceipt, IpcType, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
 };
 use keydeck_core::error::{ErrorBody, ErrorCode};
 use keydeck_core::vault::SourceInfo;

@@ -28,6 +28,9 @@ macro_rules! app_commands {
             cancel_sync(name: String) -> ();
             /// Confirmed in a native dialog first, then the source is listed with it.
             set_source_token(name: String, token: SecretInput) -> SourceInfo;
+            /// Sends on `on_change` whenever the vault changed (the CLI, another program, a
+            /// sync); a later call replaces the channel.
+            watch_vault(on_change: ChangeChannel) -> ();
             get_settings() -> Settings;
             save_settings(settings: Settings) -> Settings;
         }

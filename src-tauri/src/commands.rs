@@ -7,7 +7,9 @@ use keydeck_core::{KeyDetail, KeyPage, KeyRecord, ListQuery, NewKey, Settings};
 use tauri::{AppHandle, State};
 
 use crate::handlers::{self, Ctx};
-use crate::ipc::{CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput};
+use crate::ipc::{
+    ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+};
 use crate::{AppError, AppState};
 
 include!("command_list.rs");

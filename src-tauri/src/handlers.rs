@@ -11,7 +11,9 @@ use keydeck_core::{Error, KeyDetail, KeyPage, KeyRecord, Keydeck, ListQuery, New
 use tauri::AppHandle;
 
 use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
-use crate::ipc::{CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput};
+use crate::ipc::{
+    ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+};
 use crate::{window, AppError, AppState};
 
 type Answer<T> = Result<T, AppError>;
@@ -156,6 +158,11 @@ pub async fn set_source_token(
     }
     // A failed sync keeps the new token; the source's state says why.
     Ok(kd.set_token(&name, token).await?.0)
+}
+
+pub async fn watch_vault(cx: &Ctx<'_>, on_change: ChangeChannel) -> Answer<()> {
+    cx.state.listener.set(on_change);
+    Ok(())
 }
 
 /// The saved settings, or the defaults when the vault could not be opened.

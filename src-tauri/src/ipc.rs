@@ -5,7 +5,7 @@ use keydeck_core::remote::client::OnProgress;
 use keydeck_core::remote::SyncProgress;
 use keydeck_core::{Error, KeyUpdate, Result, Secret};
 use serde::{Deserialize, Serialize};
-use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError};
+use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
 use tauri::Runtime;
 use ts_rs::TS;
 
@@ -77,20 +77,32 @@ impl SourceInput {
     }
 }
 
-/// `sync_source`'s progress: a Tauri channel the page passes, typed for the command map.
-pub struct ProgressChannel(Channel<SyncProgress>);
+/// A Tauri channel the page passes, typed for the command map.
+pub struct IpcChannel<T: IpcResponse>(Channel<T>);
+
+/// `sync_source`'s progress.
+pub type ProgressChannel = IpcChannel<SyncProgress>;
+/// `watch_vault`'s news that the vault changed.
+pub type ChangeChannel = IpcChannel<()>;
+
+impl<T: IpcResponse> IpcChannel<T> {
+    /// `false` once the page that passed the channel is gone.
+    pub fn send(&self, message: T) -> bool {
+        self.0.send(message).is_ok()
+    }
+}
 
 impl ProgressChannel {
     pub fn into_callback(self) -> OnProgress {
         Box::new(move |progress: &SyncProgress| {
-            let _ = self.0.send(progress.clone());
+            self.send(progress.clone());
         })
     }
 }
 
-impl<'de, R: Runtime> CommandArg<'de, R> for ProgressChannel {
+impl<'de, R: Runtime, T: IpcResponse> CommandArg<'de, R> for IpcChannel<T> {
     fn from_command(command: CommandItem<'de, R>) -> std::result::Result<Self, InvokeError> {
-        Channel::from_command(command).map(ProgressChannel)
+        Channel::from_command(command).map(IpcChannel)
     }
 }
 
@@ -105,9 +117,9 @@ impl<T: TS> IpcType for T {
     }
 }
 
-impl IpcType for ProgressChannel {
+impl<T: IpcResponse + TS> IpcType for IpcChannel<T> {
     fn ts_type() -> String {
-        "Channel<SyncProgress>".into()
+        format!("Channel<{}>", T::name())
     }
 }
 

@@ -7,6 +7,7 @@ pub mod commands;
 mod error;
 mod handlers;
 pub mod ipc;
+mod live;
 mod window;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ pub struct AppState {
     syncs: Syncs,
     /// Reveals and copies from the window.
     reveals: RateLimit,
+    listener: live::Listener,
 }
 
 impl AppState {
@@ -67,22 +69,30 @@ impl Drop for SyncGuard<'_> {
     }
 }
 
-fn open() -> Result<Keydeck, keydeck_core::Error> {
-    let home = keydeck_core::default_home()?;
-    tauri::async_runtime::block_on(Keydeck::open(&home, ClientConfig::default()))
-}
-
 pub fn run() {
+    let error = |err: keydeck_core::Error| AppError::from(&err);
+    let home = keydeck_core::default_home().map_err(error);
+    let keydeck = home.clone().and_then(|home| {
+        tauri::async_runtime::block_on(Keydeck::open(&home, ClientConfig::default())).map_err(error)
+    });
     let state = AppState {
-        keydeck: open().map_err(|err| AppError::from(&err)),
+        keydeck,
         clipboard: Default::default(),
         syncs: Default::default(),
         reveals: RateLimit::for_reveals(),
+        listener: Default::default(),
     };
+    // The same vault however its path was written.
+    let home = home
+        .map(|h| std::fs::canonicalize(&h).unwrap_or(h).display().to_string())
+        .unwrap_or_default();
     let app = tauri::Builder::default()
+        // First: a second start on this vault focuses this window and goes no further.
+        .plugin(live::one_window_per_vault(&home))
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             window::create_main(app)?;
+            live::follow_vault(app.handle());
             Ok(())
         })
         .manage(state)

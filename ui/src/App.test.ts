@@ -52,6 +52,19 @@ describe('the keys table', () => {
     expect(screen.getByText('100000 keys')).toBeTruthy();
   });
 
+  it('follows the vault: a key added elsewhere shows without a click, and the counts follow', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    const localCount = () => screen.getByRole('button', { name: /Local vault/ }).querySelector('.count')!.textContent;
+    expect(localCount()).toBe('4');
+    backend.keys.push(record({ name: 'added-from-the-cli' }));
+    backend.changedElsewhere();
+    await waitFor(() => expect(rows()).toHaveLength(5));
+    expect(row('added-from-the-cli')).toBeTruthy();
+    expect(screen.getByText('5 keys')).toBeTruthy();
+    await waitFor(() => expect(localCount()).toBe('5'));
+  });
+
   it('sorts by a column, and again the other way', async () => {
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(4));
@@ -309,6 +322,19 @@ describe('sources', () => {
     await fireEvent.click(within(nav).getByRole('button', { name: 'Sync prod' }));
     // The progress channel crosses IPC as its callback id, the way Rust receives it.
     await waitFor(() => expect(backend.last('sync_source')).toEqual({ name: 'prod', onProgress: expect.stringMatching(/^__CHANNEL__:\d+$/) }));
+  });
+
+  it('lists a source again when the window comes back after the interval, and not before', async () => {
+    backend.sources = [
+      source({ name: 'due', last_attempt_at: new Date(Date.now() - 20 * 60_000).toISOString() }),
+      source({ name: 'recent', last_attempt_at: new Date(Date.now() - 2 * 60_000).toISOString() }),
+    ];
+    await renderApp();
+    await waitFor(() => expect(screen.getByRole('button', { name: /^due/ })).toBeTruthy());
+    expect(backend.calls.some((c) => c.cmd === 'sync_source')).toBe(false);
+    window.dispatchEvent(new Event('focus'));
+    await waitFor(() => expect(backend.last('sync_source')).toMatchObject({ name: 'due' }));
+    expect(backend.calls.filter((c) => c.cmd === 'sync_source')).toHaveLength(1);
   });
 
   it('shows a running sync\'s progress; Cancel stops it without an error and the source keeps its state', async () => {

@@ -98,5 +98,8 @@ export const cancelSync = (name: string) => call('cancel_sync', { name });
  *  source (its `last_error`), not thrown. */
 export const setSourceToken = (name: string, token: SecretInput) =>
   call('set_source_token', { name, token });
+/** Calls `onChange` whenever the vault changed: here, or elsewhere (the CLI, a sync). */
+export const watchVault = (onChange: () => void) =>
+  call('watch_vault', { onChange: new Channel<null>(onChange) });
 export const getSettings = () => call('get_settings', {});
 export const saveSettings = (settings: Settings) => call('save_settings', { settings });

@@ -12,6 +12,7 @@ import type { SyncProgress } from './bindings/SyncProgress';
 import { DEFAULT_SETTINGS } from './bindings/defaults';
 import * as ipc from './ipc';
 import { asIpcError, type IpcError } from './ipc';
+import { dueSources } from './resync';
 
 export const PAGE_SIZE = 200;
 export const LOCAL = 'local';
@@ -107,6 +108,11 @@ export class AppModel {
   }
 
   async start() {
+    // The CLI or a sync in a terminal may change the vault while the window is open: follow
+    // it from before the first listing, so no change falls in between.
+    ipc.watchVault(() => void this.changed(this.detail && refOf(this.detail))).catch(() => {
+      // Without a vault there is nothing to follow (the window shows why).
+    });
     try {
       this.settings = await ipc.getSettings();
     } catch (error) {
@@ -207,6 +213,12 @@ export class AppModel {
 
   closeDetail() {
     this.detail = null;
+  }
+
+  /** Lists again each remote source last tried longer ago than the setting (a timer and
+   *  the window regaining focus call this). */
+  resyncDue(now = Date.now()) {
+    for (const name of dueSources(this.sources, this.settings.resync_minutes, now)) void this.sync(name);
   }
 
   /** After a change to one key: reload the listing, the sources' counts and the detail. */

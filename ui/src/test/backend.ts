@@ -163,6 +163,8 @@ export interface Backend {
   lastListing(): Record<string, unknown> | undefined;
   /** Generated keys: `count` of them, made on demand by index. */
   generated?: number;
+  /** Tells the window, as Rust's watcher does, that something else changed the vault. */
+  changedElsewhere(): void;
 }
 
 function matches(key: KeyRecord, q: ListQuery): boolean {
@@ -197,8 +199,14 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
     lastListing() {
       return [...this.calls].reverse().find((c) => c.cmd === 'list_keys' && c.args.limit !== 0)?.args;
     },
+    changedElsewhere() {
+      if (!watcher) throw new Error('the window never called watch_vault');
+      watcher.send(null);
+    },
     ...init,
   };
+  /** The channel of the window's `watch_vault`. */
+  let watcher: ReturnType<typeof channel> | null = null;
   const generatedKey = (i: number) =>
     record({ id: `gen-${i}`, name: `service-${String(i).padStart(6, '0')}`, mask: `kd_…${String(i).padStart(4, '0').slice(-4)}` });
   /** The syncs held running, by source. */
@@ -307,6 +315,9 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         return sync(args);
       case 'cancel_sync':
         running.get(args.name as string)?.cancel();
+        return null;
+      case 'watch_vault':
+        watcher = channel(JSON.parse(JSON.stringify(args.onChange)));
         return null;
       default:
         throw { code: 'ipc', message: `unexpected command ${cmd}`, action: null };

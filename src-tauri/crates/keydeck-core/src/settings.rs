@@ -37,6 +37,9 @@ pub struct Settings {
     pub sync_timeout_secs: u32,
     pub sync_max_mib: u32,
     pub sync_max_keys: u32,
+    /// Minutes after which the window lists a remote source again by itself (on a timer,
+    /// and when it regains focus); 0 never does.
+    pub resync_minutes: u32,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             sync_timeout_secs: 300,
             sync_max_mib: 256,
             sync_max_keys: 100_000,
+            resync_minutes: 15,
         }
     }
 }
@@ -116,6 +120,10 @@ impl Settings {
         check(
             (1..=1_000_000).contains(&self.sync_max_keys),
             "a sync's key budget (sync_max_keys) is 1 to 1,000,000 keys",
+        )?;
+        check(
+            self.resync_minutes <= 1440,
+            "sources are listed again at most every 1440 minutes (0 never)",
         )
     }
 
@@ -148,6 +156,7 @@ mod tests {
             expiry_warning_days: 30,
             theme: Theme::Dark,
             sync_max_keys: 5,
+            resync_minutes: 0,
             ..Settings::default()
         };
         mine.save(dir.path()).unwrap();
@@ -157,6 +166,11 @@ mod tests {
             ..Settings::default()
         };
         assert!(bad.save(dir.path()).is_err());
+        let too_rare = Settings {
+            resync_minutes: 1441,
+            ..Settings::default()
+        };
+        assert!(too_rare.save(dir.path()).is_err());
         assert_eq!(
             Settings::load(dir.path()).unwrap(),
             mine,

@@ -19,4 +19,9 @@ expiry_warning_days: number, theme: Theme,
  * One sync's budget: its whole time, the bytes of all its pages, and its keys. A
  * listing over budget stops with `remote_too_large` and the cached listing stays.
  */
-sync_timeout_secs: number, sync_max_mib: number, sync_max_keys: number, };
+sync_timeout_secs: number, sync_max_mib: number, sync_max_keys: number, 
+/**
+ * Minutes after which the window lists a remote source again by itself (on a timer,
+ * and when it regains focus); 0 never does.
+ */
+resync_minutes: number, };

@@ -31,6 +31,7 @@ export type Commands = {
   sync_source: { args: { name: string; onProgress: Channel<SyncProgress> }; answer: SourceInfo };
   cancel_sync: { args: { name: string }; answer: null };
   set_source_token: { args: { name: string; token: SecretInput }; answer: SourceInfo };
+  watch_vault: { args: { onChange: Channel<null> }; answer: null };
   get_settings: { args: {  }; answer: Settings };
   save_settings: { args: { settings: Settings }; answer: Settings };
 };

@@ -9,7 +9,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "theme": "system",
   "sync_timeout_secs": 300,
   "sync_max_mib": 256,
-  "sync_max_keys": 100000
+  "sync_max_keys": 100000,
+  "resync_minutes": 15
 };
 
 export const DEFAULT_QUERY: ListQuery = {

@@ -15,6 +15,7 @@ mod secrets;
 mod sources;
 mod sync;
 mod validate;
+mod watch;
 
 pub use doctor::{DoctorReport, KeyringHealth};
 pub use exchange::{ImportPlan, OnDuplicate};
@@ -22,6 +23,7 @@ pub use open::private_file;
 pub use remote_revoke::RemoteRevoke;
 pub use sources::{SourceInfo, SourceSpec};
 pub use sync::SyncReport;
+pub use watch::VaultWatch;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
