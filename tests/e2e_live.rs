@@ -1,6 +1,7 @@
 //! The window follows its vault and stays one window (tauri-driver + WebKitWebDriver under
 //! Xvfb, a real gnome-keyring): a key added or revoked with the CLI shows without a click,
-//! counts included, and a second start on the same vault leaves one window.
+//! counts included, and a second start on the same vault leaves one window. Asked, the app
+//! marks its first paint on stdout (the start-up benchmark's clock).
 
 mod support;
 
@@ -57,4 +58,54 @@ async fn the_window_follows_the_cli_and_a_second_start_focuses_it() {
     cli(home.path(), &["rm", "first-key", "--yes"], "");
     app.wait_rows(&["added-from-the-cli"]).await;
     app.stop().await;
+}
+
+/// Starts the window with `KEYDECK_BENCH_READY=1` on `home` and returns the nanoseconds its
+/// `READY` line gives, checking they fall between the start and the line's arrival.
+fn ready_mark(home: &std::path::Path) -> u128 {
+    use std::io::{BufRead, BufReader};
+    let webview = tempfile::tempdir().unwrap();
+    let before = keydeck_app::live::monotonic_ns();
+    let mut app = Command::new(app_binary())
+        .env("KEYDECK_HOME", home)
+        .env("KEYDECK_BENCH_READY", "1")
+        .env("XDG_DATA_HOME", webview.path().join("data"))
+        .env("XDG_CACHE_HOME", webview.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = app.stdout.take().unwrap();
+    let (line, got) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut first);
+        let _ = line.send(first);
+    });
+    let first = got.recv_timeout(Duration::from_secs(60));
+    let after = keydeck_app::live::monotonic_ns();
+    let _ = app.kill();
+    let _ = app.wait();
+    let first = first.expect("a READY line within 60 s");
+    let ns: u128 = first
+        .strip_prefix("READY ")
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("not a READY line: {first:?}"));
+    assert!(before < ns && ns < after, "{before} < {ns} < {after}");
+    ns
+}
+
+#[test]
+fn asked_to_the_app_marks_its_first_paint_on_stdout() {
+    // The empty vault's first screen counts, and so does a table's first rows.
+    let empty = tempfile::tempdir().unwrap();
+    ready_mark(empty.path());
+    let one = tempfile::tempdir().unwrap();
+    cli(
+        one.path(),
+        &["add", "painted-key"],
+        "sk_live_ready_0123456789",
+    );
+    ready_mark(one.path());
 }

@@ -31,6 +31,9 @@ macro_rules! app_commands {
             /// Sends on `on_change` whenever the vault changed (the CLI, another program, a
             /// sync); a later call replaces the channel.
             watch_vault(on_change: ChangeChannel) -> ();
+            /// The first screen of the table has painted: with `KEYDECK_BENCH_READY=1` the app
+            /// prints `READY <CLOCK_MONOTONIC ns>` once (the start-up benchmark's mark).
+            first_paint() -> ();
             get_settings() -> Settings;
             save_settings(settings: Settings) -> Settings;
         }

@@ -165,6 +165,11 @@ pub async fn watch_vault(cx: &Ctx<'_>, on_change: ChangeChannel) -> Answer<()> {
     Ok(())
 }
 
+pub async fn first_paint(_cx: &Ctx<'_>) -> Answer<()> {
+    crate::live::mark_ready();
+    Ok(())
+}
+
 /// The saved settings, or the defaults when the vault could not be opened.
 pub async fn get_settings(cx: &Ctx<'_>) -> Answer<Settings> {
     Ok(cx.kd().map(Keydeck::settings).unwrap_or_default())

@@ -7,7 +7,7 @@ pub mod commands;
 mod error;
 mod handlers;
 pub mod ipc;
-mod live;
+pub mod live;
 mod window;
 
 use std::collections::HashMap;

@@ -72,6 +72,30 @@ pub fn follow_vault<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// Prints `READY <ns>` on CLOCK_MONOTONIC (the clock a benchmark reads before exec) when
+/// `KEYDECK_BENCH_READY=1`, once per run: a reloaded page paints first again, the app does not
+/// start again.
+pub fn mark_ready() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("KEYDECK_BENCH_READY").is_some_and(|v| v == "1") {
+        DONE.call_once(|| {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "READY {}", monotonic_ns()).and_then(|()| out.flush());
+        });
+    }
+}
+
+pub fn monotonic_ns() -> u128 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for clock_gettime to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

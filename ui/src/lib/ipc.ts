@@ -101,5 +101,7 @@ export const setSourceToken = (name: string, token: SecretInput) =>
 /** Calls `onChange` whenever the vault changed: here, or elsewhere (the CLI, a sync). */
 export const watchVault = (onChange: () => void) =>
   call('watch_vault', { onChange: new Channel<null>(onChange) });
+/** The first screen has painted (the start-up benchmark's mark; a no-op otherwise). */
+export const firstPaint = () => call('first_paint', {});
 export const getSettings = () => call('get_settings', {});
 export const saveSettings = (settings: Settings) => call('save_settings', { settings });

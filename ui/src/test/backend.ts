@@ -316,6 +316,8 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       case 'cancel_sync':
         running.get(args.name as string)?.cancel();
         return null;
+      case 'first_paint':
+        return null;
       case 'watch_vault':
         watcher = channel(JSON.parse(JSON.stringify(args.onChange)));
         return null;

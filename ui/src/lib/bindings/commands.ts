@@ -32,6 +32,7 @@ export type Commands = {
   cancel_sync: { args: { name: string }; answer: null };
   set_source_token: { args: { name: string; token: SecretInput }; answer: SourceInfo };
   watch_vault: { args: { onChange: Channel<null> }; answer: null };
+  first_paint: { args: {  }; answer: null };
   get_settings: { args: {  }; answer: Settings };
   save_settings: { args: { settings: Settings }; answer: Settings };
 };
