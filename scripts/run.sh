@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Sets up, builds and starts the keydeck window on the local vault (KEYDECK_HOME or
-# ~/.local/share/keydeck). On a machine without a desktop session it runs under Xvfb with a
+# Sets up, builds (release: no devtools, no WebDriver control) and starts the keydeck window
+# on the local vault (KEYDECK_HOME or ~/.local/share/keydeck). On a machine without a desktop session it runs under Xvfb with a
 # throwaway keyring and vault, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 (cd ui && npm run --silent build)
-cargo build --locked -p keydeck-app -p keydeck-cli
-bin="${CARGO_TARGET_DIR:-target}/debug"
+cargo build --release --locked -p keydeck-app -p keydeck-cli
+bin="${CARGO_TARGET_DIR:-target}/release"
 echo "keydeck: the CLI is $bin/keydeck"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
