@@ -1,11 +1,13 @@
 //! The subcommands on files and the vault as a whole: import, export, backup, doctor.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use keydeck_core::exchange::{self, CsvExport, Format};
-use keydeck_core::vault::{KeyringHealth, OnDuplicate};
+use keydeck_core::vault::{KeyringHealth, OnDuplicate, OnStored};
 use keydeck_core::{Error, Keydeck, Result};
 use zeroize::Zeroizing;
 
@@ -25,10 +27,27 @@ pub async fn import(
         std::fs::read(file)
             .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?,
     );
+    let items = exchange::parse(format, bytes)?;
+    // On a terminal, how far the keyring got: it may rewrite its whole file per secret, so
+    // thousands of keys take minutes.
+    let shown = Arc::new(AtomicBool::new(false));
+    let on_stored: OnStored = if std::io::stderr().is_terminal() && !json {
+        let shown = Arc::clone(&shown);
+        Box::new(move |stored, of| {
+            shown.store(true, Ordering::Relaxed);
+            eprint!("\rstoring secrets in the keyring: {stored}/{of}");
+        })
+    } else {
+        Box::new(|_, _| {})
+    };
     let plan = kd
         .vault()
-        .import(exchange::parse(format, bytes)?, on_duplicate, dry_run)
-        .await?;
+        .import_reporting(items, on_duplicate, dry_run, on_stored)
+        .await;
+    if shown.load(Ordering::Relaxed) {
+        eprintln!(); // the progress line ends before the plan or the error
+    }
+    let plan = plan?;
     if json {
         output::json(&plan);
     } else {

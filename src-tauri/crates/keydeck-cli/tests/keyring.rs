@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{key_secret, secret_tool_lookup, Home};
+use common::{key_secret, keydeck_bin, secret_tool_lookup, Home};
 
 #[test]
 fn a_key_added_with_the_cli_is_in_the_keyring_until_revoked() {
@@ -133,4 +133,43 @@ fn vault_id(home: &Home) -> String {
         .as_str()
         .expect("doctor names the vault id")
         .to_string()
+}
+
+#[test]
+fn an_import_on_a_terminal_counts_the_secrets_stored_in_the_keyring() {
+    let home = Home::new();
+    let file = home.path().join("three.env");
+    std::fs::write(
+        &file,
+        "ONE=sk_live_progress_one_0123456789\nTWO=sk_live_progress_two_0123456789\nTHREE=sk_live_progress_three_012345\n",
+    )
+    .unwrap();
+    // `script` gives keydeck a terminal, as a person's shell would.
+    let shell = format!("{} import {}", keydeck_bin(), file.display());
+    let out = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &shell, "/dev/null"])
+        .env("KEYDECK_HOME", home.path())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    for n in 1..=3 {
+        let line = format!("storing secrets in the keyring: {n}/3");
+        assert!(shown.contains(&line), "no {line:?} in:\n{shown}");
+    }
+    assert_eq!(
+        home.run(&["list", "--json"], None)
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Piped, the output is the plan alone: no progress to get in the way of a script.
+    let again = home.path().join("more.env");
+    std::fs::write(&again, "FOUR=sk_live_progress_four_0123456789\n").unwrap();
+    let piped = home.run(&["import", again.to_str().unwrap()], None).ok();
+    assert!(!piped.stderr.contains("storing"), "{piped:?}");
 }

@@ -58,6 +58,10 @@ pub struct PlannedKey {
     pub id: Option<String>,
 }
 
+/// Told `(stored, of)` after each secret of an import reaches the keyring: the slow part
+/// (a keyring may rewrite its whole file per item), so a front end can show `n/N`.
+pub type OnStored = Box<dyn Fn(usize, usize) + Send>;
+
 impl Vault {
     /// Imports keys all or nothing: every row and secret is written, or none is.
     pub async fn import(
@@ -65,6 +69,18 @@ impl Vault {
         items: Vec<ImportItem>,
         on_duplicate: OnDuplicate,
         dry_run: bool,
+    ) -> Result<ImportPlan> {
+        self.import_reporting(items, on_duplicate, dry_run, Box::new(|_, _| {}))
+            .await
+    }
+
+    /// [`Vault::import`], telling `on_stored` of each secret stored.
+    pub async fn import_reporting(
+        &self,
+        items: Vec<ImportItem>,
+        on_duplicate: OnDuplicate,
+        dry_run: bool,
+        on_stored: OnStored,
     ) -> Result<ImportPlan> {
         let taken: HashSet<String> = sqlx::query_scalar("SELECT name FROM keys")
             .fetch_all(&self.pool)
@@ -74,7 +90,7 @@ impl Vault {
         let (mut plan, accepted) = plan_import(items, on_duplicate, taken)?;
         plan.dry_run = dry_run;
         if !dry_run && !accepted.is_empty() {
-            self.write_import(accepted, &mut plan).await?;
+            self.write_import(accepted, &mut plan, on_stored).await?;
         }
         Ok(plan)
     }
@@ -85,6 +101,7 @@ impl Vault {
         &self,
         accepted: Vec<(NewKey, Secret)>,
         plan: &mut ImportPlan,
+        on_stored: OnStored,
     ) -> Result<()> {
         let now = Utc::now();
         let mut tx = self.pool.begin().await?;
@@ -106,6 +123,7 @@ impl Vault {
                     }
                     return Err(err);
                 }
+                on_stored(done + 1, writes.len());
             }
             Ok(())
         })

@@ -18,7 +18,7 @@ mod validate;
 mod watch;
 
 pub use doctor::{DoctorReport, KeyringHealth};
-pub use exchange::{ImportPlan, OnDuplicate};
+pub use exchange::{ImportPlan, OnDuplicate, OnStored};
 pub use open::private_file;
 pub use remote_revoke::RemoteRevoke;
 pub use sources::{SourceInfo, SourceSpec};
