@@ -14,7 +14,7 @@ use strum::VariantNames;
 #[derive(Parser)]
 #[command(
     name = "keydeck",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("KEYDECK_COMMIT"), ")"),
     about = "A key manager for API keys: metadata in a local SQLite vault, secrets in the OS keyring.",
     after_help = "Secrets are read from stdin (never from arguments) and printed only by `reveal` \
                   and `export --include-secrets`."

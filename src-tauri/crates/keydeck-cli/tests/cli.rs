@@ -423,3 +423,20 @@ fn a_locked_keyring_fails_with_exit_4_and_writes_nothing() {
         serde_json::from_str(out.stdout.trim()).expect("list still answers");
     assert_eq!(listed, serde_json::json!([]), "nothing was written");
 }
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = Home::new().run(&["--version"], None).ok();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    assert_eq!(
+        out.stdout.trim(),
+        format!("keydeck {} (commit {head})", env!("CARGO_PKG_VERSION"))
+    );
+}
