@@ -425,7 +425,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
         }
         app.click("Connect").await;
         // A server this vault has not used: confirmed in keydeck's native dialog.
-        support::answer_native_dialog(support::NEW_SERVER_TITLE, true);
+        app.answer_native_dialog(support::NEW_SERVER_TITLE, true);
         app.wait_js("return document.querySelector('[role=dialog]') === null")
             .await;
         let mut names: Vec<&str> = statuses.iter().map(|(n, _)| *n).collect();
@@ -478,7 +478,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     app.fill("URL", &served.url).await;
     app.fill("Token", "not-the-token").await;
     app.click("Connect").await;
-    support::answer_native_dialog(support::NEW_SERVER_TITLE, true);
+    app.answer_native_dialog(support::NEW_SERVER_TITLE, true);
     app.wait_js("return document.querySelector('[role=dialog]') === null")
         .await;
     app.click("Sync wrong-token").await;

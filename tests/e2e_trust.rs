@@ -10,9 +10,7 @@ use std::time::Duration;
 use keydeck_core::remote::DialectId;
 use keydeck_testkit::http::{hostile_keys, HttpServer};
 use serde_json::{json, Value};
-use support::{
-    answer_native_dialog, cli, native_dialog_shows, App, NEW_SERVER_TITLE, NEW_TOKEN_TITLE,
-};
+use support::{cli, App, NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
@@ -73,7 +71,7 @@ async fn hostile_key_names_from_a_server_are_shown_inert() {
     .unwrap();
     app.fill("Token", TOKEN).await;
     app.click("Connect").await;
-    answer_native_dialog(NEW_SERVER_TITLE, true);
+    app.answer_native_dialog(NEW_SERVER_TITLE, true);
     app.wait_js("return document.querySelectorAll('[role=row][data-key-name]').length === 10")
         .await;
 
@@ -196,7 +194,7 @@ async fn a_page_script_cannot_leave_open_windows_or_connect_a_server_alone() {
         "auth_header": null, "auth_scheme": null, "user_id": null, "revoke_template": null,
         "allow_insecure": false, "token": TOKEN } });
     let pending = invoke_later(&app, "add_source", source.clone());
-    answer_native_dialog(NEW_SERVER_TITLE, false);
+    app.answer_native_dialog(NEW_SERVER_TITLE, false);
     let refused = pending.await.unwrap();
     assert_eq!(refused["err"]["code"], "cancelled", "{refused}");
     assert_eq!(
@@ -207,20 +205,20 @@ async fn a_page_script_cannot_leave_open_windows_or_connect_a_server_alone() {
     // The page cannot answer the dialog itself: while it shows, the command waits.
     let pending = invoke_later(&app, "add_source", source);
     support::wait_until("the dialog shows", Duration::from_secs(20), || {
-        native_dialog_shows(NEW_SERVER_TITLE)
+        app.native_dialog_shows(NEW_SERVER_TITLE)
     });
     tokio::time::sleep(Duration::from_secs(1)).await;
     if pending.is_finished() {
         panic!("add_source went on without the user: {:?}", pending.await);
     }
-    answer_native_dialog(NEW_SERVER_TITLE, true);
+    app.answer_native_dialog(NEW_SERVER_TITLE, true);
     let added = pending.await.unwrap();
     assert_eq!(added["ok"]["name"], "exfil", "{added}");
 
     // A new token for it needs the user too.
     let new_token = json!({ "name": "exfil", "token": { "kind": "given", "value": "sk_live_contained_0123456789" } });
     let pending = invoke_later(&app, "set_source_token", new_token);
-    answer_native_dialog(NEW_TOKEN_TITLE, false);
+    app.answer_native_dialog(NEW_TOKEN_TITLE, false);
     assert_eq!(pending.await.unwrap()["err"]["code"], "cancelled");
     app.stop().await;
 }

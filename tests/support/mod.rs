@@ -13,6 +13,8 @@ use thirtyfour::prelude::*;
 pub struct App {
     pub driver: WebDriver,
     tauri_driver: Child,
+    /// The vault it shows: its processes are found by it (several windows run at once).
+    home: PathBuf,
     /// The webview's own data and cache (XDG_DATA_HOME / XDG_CACHE_HOME of the app).
     pub webview_dirs: tempfile::TempDir,
 }
@@ -83,57 +85,6 @@ pub fn settings(home: &Path, json: Value) {
     std::fs::write(home.join("settings.json"), json.to_string()).unwrap();
 }
 
-/// Answers the native dialog titled `title` as a person would: the keyboard on the dialog
-/// itself (Enter on its focused OK button, or Escape). A script in the page cannot do this.
-pub fn answer_native_dialog(title: &str, accept: bool) {
-    let pattern = format!(
-        "^{}$",
-        title
-            .chars()
-            .map(|c| if c.is_alphanumeric() || c == ' ' {
-                c.to_string()
-            } else {
-                format!("\\{c}")
-            })
-            .collect::<String>()
-    );
-    let visible = || -> Vec<String> {
-        let found = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", &pattern])
-            .output()
-            .expect("xdotool is installed (scripts/setup.sh)");
-        String::from_utf8_lossy(&found.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect()
-    };
-    wait_until(
-        &format!("the native dialog {title:?} shows"),
-        Duration::from_secs(20),
-        || !visible().is_empty(),
-    );
-    let key = if accept { "Return" } else { "Escape" };
-    // A busy machine may map the dialog before GTK has focused its OK button, and GTK may
-    // replace the window it first mapped: look the dialog up again and press again until no
-    // window of that title is left.
-    for _ in 0..10 {
-        std::thread::sleep(Duration::from_millis(500));
-        for window in visible() {
-            let _ = Command::new("xdotool")
-                .args(["windowfocus", "--sync", &window, "key", key])
-                .status();
-        }
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(2) {
-            if visible().is_empty() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    panic!("the native dialog {title:?} did not close");
-}
-
 /// The running keydeck windows on the vault in `home` (found by their environment).
 pub fn app_pids(home: &Path) -> Vec<u32> {
     let binary = app_binary().canonicalize().unwrap();
@@ -148,14 +99,6 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
                     .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
         })
         .collect()
-}
-
-/// Whether a native dialog titled `title` is showing.
-pub fn native_dialog_shows(title: &str) -> bool {
-    Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", title])
-        .output()
-        .is_ok_and(|out| !out.stdout.is_empty())
 }
 
 /// The titles of keydeck's native confirmations.
@@ -178,6 +121,78 @@ const INVOKE_JS: &str = r#"
 "#;
 
 impl App {
+    /// The visible native dialogs titled `title` of this app (not of another test's window
+    /// running at the same time), as X window ids.
+    fn native_dialogs(&self, title: &str) -> Vec<String> {
+        let pattern = format!(
+            "^{}$",
+            title
+                .chars()
+                .map(|c| if c.is_alphanumeric() || c == ' ' {
+                    c.to_string()
+                } else {
+                    format!("\\{c}")
+                })
+                .collect::<String>()
+        );
+        app_pids(&self.home)
+            .into_iter()
+            .flat_map(|pid| {
+                let found = Command::new("xdotool")
+                    .args([
+                        "search",
+                        "--all",
+                        "--onlyvisible",
+                        "--pid",
+                        &pid.to_string(),
+                    ])
+                    .args(["--name", &pattern])
+                    .output()
+                    .expect("xdotool is installed (scripts/setup.sh)");
+                String::from_utf8_lossy(&found.stdout)
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Whether this app shows a native dialog titled `title`.
+    pub fn native_dialog_shows(&self, title: &str) -> bool {
+        !self.native_dialogs(title).is_empty()
+    }
+
+    /// Answers this app's native dialog titled `title` as a person would: the keyboard on
+    /// the dialog itself (Enter on its focused OK button, or Escape). A script in the page
+    /// cannot do this.
+    pub fn answer_native_dialog(&self, title: &str, accept: bool) {
+        wait_until(
+            &format!("the native dialog {title:?} shows"),
+            Duration::from_secs(20),
+            || self.native_dialog_shows(title),
+        );
+        let key = if accept { "Return" } else { "Escape" };
+        // A busy machine may map the dialog before GTK has focused its OK button, and GTK may
+        // replace the window it first mapped: look the dialog up again and press again until
+        // this app shows none.
+        for _ in 0..10 {
+            std::thread::sleep(Duration::from_millis(500));
+            for window in self.native_dialogs(title) {
+                let _ = Command::new("xdotool")
+                    .args(["windowfocus", "--sync", &window, "key", key])
+                    .status();
+            }
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(2) {
+                if !self.native_dialog_shows(title) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        panic!("the native dialog {title:?} did not close");
+    }
+
     /// Starts the app on the vault in `home` and opens a WebDriver session on its window.
     pub async fn start(home: &Path) -> App {
         Self::start_binary(home, &app_binary())
@@ -240,6 +255,7 @@ impl App {
         let app = App {
             driver,
             tauri_driver,
+            home: home.to_path_buf(),
             webview_dirs,
         };
         app.wait_js("return document.querySelector('nav') !== null")
