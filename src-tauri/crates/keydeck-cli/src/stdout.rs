@@ -3,6 +3,7 @@
 //! the user: no panic, no backtrace, no error line. Other write errors (a full disk) are
 //! reported as errors.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 use serde::Serialize;
@@ -75,8 +76,14 @@ impl<W: Write> JsonArray<W> {
         // An export's element holds a secret: no copy of one outlives its element.
         self.buf.zeroize();
         serde_json::to_writer_pretty(&mut self.buf, value)?;
-        let text = std::str::from_utf8(&self.buf).map_err(io::Error::other)?;
-        let text = Zeroizing::new(terminal_safe_json(text).into_owned());
+        let raw = std::str::from_utf8(&self.buf).map_err(io::Error::other)?;
+        // Copied only when a control character needs escaping (rarely), not every element;
+        // such a copy may hold a secret's text, so it is wiped when dropped.
+        let escaped = match terminal_safe_json(raw) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(copy) => Some(Zeroizing::new(copy)),
+        };
+        let text = escaped.as_deref().map_or(raw, String::as_str);
         self.out
             .write_all(if self.empty { b"[\n" } else { b",\n" })?;
         self.empty = false;
