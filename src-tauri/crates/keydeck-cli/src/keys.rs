@@ -37,7 +37,7 @@ pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
             sort,
             desc,
             ..
-        } => list(kd, query(status, search, scope, sort, desc), json).await,
+        } => list(kd, query(status, search, scope, sort, desc), json),
         Command::Show { key, pick } => show(kd, pick.source, &key, json).await,
         Command::Reveal { key, pick } => reveal(kd, pick.source, &key).await,
         Command::Copy {
@@ -104,19 +104,17 @@ pub fn query(
     }
 }
 
-/// Prints keys as SQLite reads them: flat memory at any size.
-async fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
+/// Prints keys as SQLite reads them: flat memory at any size (it blocks; nothing else runs).
+fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
     if json {
         let mut array = JsonArray::new(Stdout::new());
         kd.vault()
-            .for_each_key(&query, |record| Ok(array.push(&record)?))
-            .await?;
+            .for_each_key(&query, |record| Ok(array.push(&record)?))?;
         array.finish()?;
     } else {
         let mut table = Table::new(Stdout::new());
         kd.vault()
-            .for_each_key(&query, |record| table.push(&record))
-            .await?;
+            .for_each_key(&query, |record| table.push(&record))?;
         table.finish()?;
     }
     Ok(())

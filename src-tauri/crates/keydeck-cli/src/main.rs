@@ -9,6 +9,7 @@ mod clipboard;
 mod commands;
 mod files;
 mod input;
+mod json;
 mod keys;
 mod output;
 mod serve;

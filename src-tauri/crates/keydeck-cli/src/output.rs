@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use keydeck_core::error::{ErrorBody, NextAction};
-use keydeck_core::text::{inert, inert_cut, is_marked};
+use keydeck_core::text::{inert, inert_cut};
 use keydeck_core::vault::{DoctorReport, ImportPlan, KeyringHealth};
 use keydeck_core::{Error, KeyDetail, KeyRecord, Result};
 use serde::Serialize;
@@ -11,30 +11,10 @@ use serde::Serialize;
 use crate::stdout::Stdout;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => outln!("{}", terminal_safe_json(&text)),
+    match crate::json::to_string(value, true) {
+        Ok(text) => outln!("{text}"),
         Err(err) => eprintln!("error: cannot write JSON: {err}"),
     }
-}
-
-/// JSON escapes C0 controls but may carry DEL, C1 controls and bidi controls raw, which a
-/// terminal would act on when the output is only looked at. They can only stand inside
-/// strings, where `\uXXXX` is the same value: every JSON reader sees the same data.
-pub fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
-    // Newlines and tabs here are serde_json's own layout, outside any string.
-    let escaped = |c: char| c != '\n' && c != '\t' && is_marked(c);
-    if !text.chars().any(escaped) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if escaped(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 pub fn error(err: &Error, json: bool) {
@@ -47,7 +27,10 @@ pub fn error_body(body: &ErrorBody, json: bool) {
     if json {
         let mut value = serde_json::json!({ "error": body });
         value["error"]["hint"] = hint.into();
-        eprintln!("{}", terminal_safe_json(&value.to_string()));
+        match crate::json::to_string(&value, false) {
+            Ok(text) => eprintln!("{text}"),
+            Err(err) => eprintln!("error: cannot write JSON: {err}"),
+        }
     } else {
         eprintln!("error: {}", inert(&body.message));
         if let Some(hint) = hint {

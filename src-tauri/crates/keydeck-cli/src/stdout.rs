@@ -3,13 +3,12 @@
 //! the user: no panic, no backtrace, no error line. Other write errors (a full disk) are
 //! reported as errors.
 
-use std::borrow::Cow;
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 use serde::Serialize;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
-use crate::output::terminal_safe_json;
+use crate::json::SafeLayout;
 
 /// Prints a line on standard output (`println!` would panic on a closed pipe).
 macro_rules! outln {
@@ -30,6 +29,10 @@ impl Stdout {
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         quiet_if_closed(self.0.write(buf))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        quiet_if_closed(self.0.write_all(buf))
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -56,11 +59,13 @@ pub fn line(args: std::fmt::Arguments<'_>) {
 
 /// A JSON array written one element at a time, laid out byte for byte as
 /// `serde_json::to_string_pretty` lays out the whole array, so `--json` output is the same
-/// whether 10 keys or 1,000,000 are listed.
+/// whether 10 keys or 1,000,000 are listed. Each element is written once it is serialized.
 pub struct JsonArray<W: Write> {
     out: W,
     empty: bool,
-    buf: Vec<u8>,
+    /// One element, serialized here and written at once (many small writes to `out` cost
+    /// more than the serializing).
+    element: Vec<u8>,
 }
 
 impl<W: Write> JsonArray<W> {
@@ -68,34 +73,23 @@ impl<W: Write> JsonArray<W> {
         JsonArray {
             out,
             empty: true,
-            buf: Vec::with_capacity(4096),
+            element: Vec::with_capacity(4096),
         }
     }
 
     pub fn push<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
         // An export's element holds a secret: no copy of one outlives its element.
-        self.buf.zeroize();
-        serde_json::to_writer_pretty(&mut self.buf, value)?;
-        let raw = std::str::from_utf8(&self.buf).map_err(io::Error::other)?;
-        // Copied only when a control character needs escaping (rarely), not every element;
-        // such a copy may hold a secret's text, so it is wiped when dropped.
-        let escaped = match terminal_safe_json(raw) {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(copy) => Some(Zeroizing::new(copy)),
-        };
-        let text = escaped.as_deref().map_or(raw, String::as_str);
-        self.out
-            .write_all(if self.empty { b"[\n" } else { b",\n" })?;
+        self.element.as_mut_slice().zeroize();
+        self.element.clear();
+        self.element
+            .extend_from_slice(if self.empty { b"[\n  " } else { b",\n  " });
         self.empty = false;
-        // JSON strings hold no raw newline: every '\n' here is layout, one level deeper.
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(b"  ")?;
-            self.out.write_all(line.as_bytes())?;
-        }
-        Ok(())
+        let layout = SafeLayout::pretty_at(1);
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut self.element,
+            layout,
+        ))?;
+        self.out.write_all(&self.element)
     }
 
     /// Closes the array and flushes.
@@ -108,7 +102,7 @@ impl<W: Write> JsonArray<W> {
 
 impl<W: Write> Drop for JsonArray<W> {
     fn drop(&mut self) {
-        self.buf.zeroize();
+        self.element.as_mut_slice().zeroize();
     }
 }
 

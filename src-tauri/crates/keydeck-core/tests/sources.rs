@@ -396,7 +396,8 @@ async fn names_longer_than_keydecks_bounds_are_cut_and_flagged() {
 }
 
 /// The name-ordered listing reads the view's two halves written out (fast, merged by
-/// index); every other order reads the view. Both must give the same keys, field by field.
+/// index); every other order reads the view. Both must give the same keys, field by field,
+/// through sqlx (the window) and through the CLI's synchronous reader.
 #[tokio::test]
 async fn the_name_ordered_listing_agrees_with_the_view_for_vault_and_remote_keys() {
     let server = MockServer::start().await;
@@ -440,7 +441,37 @@ async fn the_name_ordered_listing_agrees_with_the_view_for_vault_and_remote_keys
             hide_inactive: true,
             ..ListQuery::default()
         },
+        ListQuery {
+            status: Some(keydeck_core::KeyStatus::Revoked),
+            ..ListQuery::default()
+        },
+        ListQuery {
+            scope: Some("read".into()),
+            search: Some("-".into()),
+            ..ListQuery::default()
+        },
     ] {
+        // The CLI's synchronous reader runs the same SQL: the same keys, field by field.
+        for each_order in [
+            query.clone(),
+            ListQuery {
+                sort: keydeck_core::SortField::Id,
+                ..query.clone()
+            },
+        ] {
+            let mut streamed = Vec::new();
+            vault
+                .for_each_key(&each_order, |record| {
+                    streamed.push(record);
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(
+                streamed,
+                vault.list(&each_order).await.unwrap(),
+                "{each_order:?}"
+            );
+        }
         let merged = vault.list(&query).await.unwrap();
         let mut through_view = vault
             .list(&ListQuery {

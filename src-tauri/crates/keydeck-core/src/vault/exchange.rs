@@ -164,7 +164,7 @@ impl Vault {
         };
         super::listing::push_filters(&mut sql, &local);
         super::listing::push_order(&mut sql, &local);
-        let mut rows = sql.build_query_as::<ExportRow>().fetch(&self.pool);
+        let mut rows = sql.sqlx_as::<ExportRow>().fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
             let record = KeyRecord::try_from(row.key)?;
             let secret = match include_secrets && record.status != KeyStatus::Revoked {

@@ -5,9 +5,9 @@
 use std::sync::atomic::Ordering;
 
 use chrono::{Duration, Utc};
-use futures_util::TryStreamExt;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::sqlite::SqliteRow;
 
+use super::sql::Sql;
 use super::{from_ms, Vault};
 use crate::model::{KeyPage, Unable, LOCAL_SOURCE};
 use crate::remote::DialectId;
@@ -17,7 +17,6 @@ use crate::{Error, KeyDetail, KeyEvent, KeyRecord, ListQuery, Result, SortField}
 type EventRow = (i64, String, Option<String>);
 
 /// A row of the `all_keys` view as SQLite returns it, with the status derived in SQL.
-#[derive(sqlx::FromRow)]
 pub(super) struct KeyRow {
     id: String,
     name: String,
@@ -40,6 +39,65 @@ pub(super) struct KeyRow {
     dialect: Option<String>,
 }
 
+/// Reads a [`KeyRow`] with `$row.$get(column)`, which sqlx's and rusqlite's rows both have.
+/// `$column(place, name)` says which column: by name for sqlx; for rusqlite by the place the
+/// statement's first row found (a lookup by name on every row costs more than the row).
+macro_rules! key_row {
+    ($row:ident . $get:ident, $column:expr) => {{
+        #[allow(unused_mut, reason = "sqlx's column closure changes nothing")]
+        let mut column = $column;
+        let mut place = 0usize;
+        // Fields are read in the order they are written below.
+        let mut at = |name: &'static str| {
+            place += 1;
+            column(place - 1, name)
+        };
+        KeyRow {
+            id: $row.$get(at("id")?)?,
+            name: $row.$get(at("name")?)?,
+            mask: $row.$get(at("mask")?)?,
+            scopes: $row.$get(at("scopes")?)?,
+            tags: $row.$get(at("tags")?)?,
+            env: $row.$get(at("env")?)?,
+            source: $row.$get(at("source")?)?,
+            owner: $row.$get(at("owner")?)?,
+            details: $row.$get(at("details")?)?,
+            created_at: $row.$get(at("created_at")?)?,
+            updated_at: $row.$get(at("updated_at")?)?,
+            last_used_at: $row.$get(at("last_used_at")?)?,
+            expires_at: $row.$get(at("expires_at")?)?,
+            revoked_at: $row.$get(at("revoked_at")?)?,
+            revoke_reason: $row.$get(at("revoke_reason")?)?,
+            status: $row.$get(at("status")?)?,
+            has_secret: $row.$get(at("has_secret")?)?,
+            has_revoke_request: $row.$get(at("has_revoke_request")?)?,
+            dialect: $row.$get(at("dialect")?)?,
+        }
+    }};
+}
+
+impl<'r> sqlx::FromRow<'r, SqliteRow> for KeyRow {
+    fn from_row(row: &'r SqliteRow) -> sqlx::Result<Self> {
+        use sqlx::Row;
+        Ok(key_row!(row.try_get, |_: usize, name: &'static str| {
+            Ok::<_, sqlx::Error>(name)
+        }))
+    }
+}
+
+impl KeyRow {
+    /// `places`: where the statement has each column, filled in on its first row.
+    fn from_rusqlite(row: &rusqlite::Row<'_>, places: &mut Vec<usize>) -> rusqlite::Result<Self> {
+        let statement = row.as_ref();
+        Ok(key_row!(row.get, |place: usize, name: &'static str| {
+            if place == places.len() {
+                places.push(statement.column_index(name)?);
+            }
+            Ok::<_, rusqlite::Error>(places[place])
+        }))
+    }
+}
+
 /// The `all_keys` view's two halves (migrations/0004), written out. SQLite does not flatten
 /// a compound view under an ORDER BY, so a listing through the view sorts every key before
 /// its first row; these halves, each filtered and ordered, are walked along their name
@@ -57,15 +115,15 @@ const HALVES: [&str; 2] = [
 ];
 
 /// The derived status column (`expiring` up to `window_end`).
-fn push_status(sql: &mut QueryBuilder<'static, Sqlite>, now: i64, window_end: i64) {
+fn push_status(sql: &mut Sql, now: i64, window_end: i64) {
     sql.push(
         "CASE WHEN revoked THEN 'revoked' \
               WHEN NOT status_known THEN 'unknown' \
               WHEN expires_at IS NOT NULL AND expires_at <= ",
     )
-    .push_bind(now)
+    .bind(now)
     .push(" THEN 'expired' WHEN expires_at IS NOT NULL AND expires_at <= ")
-    .push_bind(window_end)
+    .bind(window_end)
     .push(" THEN 'expiring' ELSE 'active' END AS status");
 }
 
@@ -79,9 +137,9 @@ impl Vault {
 
     /// Starts a query (`head`: `SELECT *` or `SELECT count(*)`) over keys with their derived
     /// status. Filters go after it, on the subquery `k`, so they can use `status`.
-    pub(super) fn select_keys(&self, head: &str) -> QueryBuilder<'static, Sqlite> {
+    pub(super) fn select_keys(&self, head: &str) -> Sql {
         let (now, window_end) = self.status_times();
-        let mut sql = QueryBuilder::new(head);
+        let mut sql = Sql::new(head);
         sql.push(
             " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
              created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
@@ -94,7 +152,7 @@ impl Vault {
 
     /// The keys `query` asks for, in its order, as `SELECT *` rows. In name order (the
     /// default) the two halves are merged; any other order sorts, as it must.
-    fn listing(&self, query: &ListQuery) -> QueryBuilder<'static, Sqlite> {
+    fn listing(&self, query: &ListQuery) -> Sql {
         if query.sort != SortField::Name {
             let mut sql = self.select_keys("SELECT *");
             push_filters(&mut sql, query);
@@ -102,7 +160,7 @@ impl Vault {
             return sql;
         }
         let (now, window_end) = self.status_times();
-        let mut sql = QueryBuilder::new("");
+        let mut sql = Sql::default();
         for (i, half) in HALVES.into_iter().enumerate() {
             if i > 0 {
                 sql.push(" UNION ALL ");
@@ -120,28 +178,33 @@ impl Vault {
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
-        let mut all = Vec::new();
-        self.for_each_key(query, |record| {
-            all.push(record);
-            Ok(())
-        })
-        .await?;
-        Ok(all)
+        let rows: Vec<KeyRow> = self.listing(query).sqlx_as().fetch_all(&self.pool).await?;
+        rows.into_iter().map(KeyRecord::try_from).collect()
     }
 
     /// Hands `each` the keys of a listing one at a time, in order, as SQLite reads them, so
     /// that printing a million keys takes the memory of one. An error from `each` stops it.
-    pub async fn for_each_key(
+    ///
+    /// It reads on the calling thread and blocks it until the listing ends: it is for a
+    /// program that prints a listing (the CLI), not for an async task that shares its thread.
+    pub fn for_each_key(
         &self,
         query: &ListQuery,
         mut each: impl FnMut(KeyRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut sql = self.listing(query);
-        let mut rows = sql.build_query_as::<KeyRow>().fetch(&self.pool);
-        while let Some(row) = rows.try_next().await? {
-            each(KeyRecord::try_from(row)?)?;
-        }
-        Ok(())
+        let connection = rusqlite::Connection::open_with_flags(
+            &self.db_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // A writer's commit in progress (the window, a sync) is waited for, as the pool does.
+        connection.busy_timeout(super::open::BUSY_TIMEOUT)?;
+        let mut places = Vec::new();
+        self.listing(query).for_each_row(&connection, |row| {
+            each(KeyRecord::try_from(KeyRow::from_rusqlite(
+                row,
+                &mut places,
+            )?)?)
+        })
     }
 
     /// One window of a listing, with how many keys match and how many the source holds:
@@ -149,7 +212,7 @@ impl Vault {
     pub async fn list_page(&self, query: &ListQuery, offset: u32, limit: u32) -> Result<KeyPage> {
         let mut count = self.select_keys("SELECT count(*)");
         push_filters(&mut count, query);
-        let matching: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let matching: i64 = count.sqlx_scalar().fetch_one(&self.pool).await?;
         let mut total = self.select_keys("SELECT count(*)");
         push_filters(
             &mut total,
@@ -158,13 +221,13 @@ impl Vault {
                 ..ListQuery::default()
             },
         );
-        let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = total.sqlx_scalar().fetch_one(&self.pool).await?;
         let mut page = self.listing(query);
         page.push(" LIMIT ")
-            .push_bind(i64::from(limit))
+            .bind(i64::from(limit))
             .push(" OFFSET ")
-            .push_bind(i64::from(offset));
-        let rows: Vec<KeyRow> = page.build_query_as().fetch_all(&self.pool).await?;
+            .bind(i64::from(offset));
+        let rows: Vec<KeyRow> = page.sqlx_as().fetch_all(&self.pool).await?;
         Ok(KeyPage {
             keys: rows
                 .into_iter()
@@ -198,16 +261,16 @@ impl Vault {
     pub async fn find(&self, source: Option<&str>, id_or_name: &str) -> Result<KeyRecord> {
         let mut sql = self.select_keys("SELECT *");
         if let Some(source) = source {
-            sql.push(" AND source = ").push_bind(source.to_string());
+            sql.push(" AND source = ").bind(source);
         }
         sql.push(" AND (id = ")
-            .push_bind(id_or_name.to_string())
+            .bind(id_or_name)
             .push(" OR name = ")
-            .push_bind(id_or_name.to_string())
+            .bind(id_or_name)
             .push(") ORDER BY (source = 'local') DESC, (id = ")
-            .push_bind(id_or_name.to_string())
+            .bind(id_or_name)
             .push(") DESC, source LIMIT 2");
-        let rows: Vec<KeyRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<KeyRow> = sql.sqlx_as().fetch_all(&self.pool).await?;
         let mut found = rows
             .into_iter()
             .map(KeyRecord::try_from)
@@ -273,9 +336,9 @@ impl Vault {
 }
 
 /// The search and filters of a listing, as SQL on the subquery `k`.
-pub(super) fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+pub(super) fn push_filters(sql: &mut Sql, query: &ListQuery) {
     if let Some(source) = &query.source {
-        sql.push(" AND source = ").push_bind(source.clone());
+        sql.push(" AND source = ").bind(source.as_str());
     }
     if let Some(search) = query
         .search
@@ -285,31 +348,31 @@ pub(super) fn push_filters(sql: &mut QueryBuilder<'static, Sqlite>, query: &List
     {
         let pattern = format!("%{}%", escape_like(search));
         sql.push(" AND (name LIKE ")
-            .push_bind(pattern.clone())
+            .bind(pattern.as_str())
             .push(" ESCAPE '\\' OR id LIKE ")
-            .push_bind(pattern.clone())
+            .bind(pattern.as_str())
             .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value LIKE ")
-            .push_bind(pattern.clone())
+            .bind(pattern.as_str())
             .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
-            .push_bind(pattern.clone())
+            .bind(pattern.as_str())
             .push(" ESCAPE '\\') OR owner LIKE ")
-            .push_bind(pattern)
+            .bind(pattern)
             .push(" ESCAPE '\\')");
     }
     if let Some(status) = query.status {
-        sql.push(" AND status = ").push_bind(status.as_str());
+        sql.push(" AND status = ").bind(status.as_str());
     }
     if query.hide_inactive {
         sql.push(" AND status NOT IN ('revoked', 'expired')");
     }
     if let Some(scope) = &query.scope {
         sql.push(" AND EXISTS (SELECT 1 FROM json_each(k.scopes) WHERE value = ")
-            .push_bind(scope.clone())
+            .bind(scope.as_str())
             .push(")");
     }
 }
 
-pub(super) fn push_order(sql: &mut QueryBuilder<'static, Sqlite>, query: &ListQuery) {
+pub(super) fn push_order(sql: &mut Sql, query: &ListQuery) {
     // A closed set of names, each the view's column of that name: never text from outside.
     let column = query.sort.as_str();
     let direction = if query.descending { "DESC" } else { "ASC" };

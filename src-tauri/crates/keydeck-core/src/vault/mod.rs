@@ -13,6 +13,7 @@ mod open;
 mod remote_revoke;
 mod secrets;
 mod sources;
+mod sql;
 mod sync;
 mod validate;
 mod watch;

@@ -23,6 +23,9 @@ pub fn supported_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
+/// How long a reader or writer waits for another connection's write to finish.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The pool over the vault file, its path, and whether the file was just created.
 pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)> {
     create_private_dir(home)?;
@@ -42,7 +45,7 @@ pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)
         .journal_mode(SqliteJournalMode::Wal)
         // FULL: a key the user was told is stored survives a power cut.
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
