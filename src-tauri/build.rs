@@ -1,6 +1,7 @@
 // The window's commands come from src-tauri/src/command_list.rs: each gets an `allow-…`
 // permission, and `capabilities/default.json` grants exactly these (tests/ipc.rs checks it).
 include!("src/command_list.rs");
+include!("build_commit.rs");
 
 /// The names of the commands the list holds.
 macro_rules! names {
@@ -12,6 +13,7 @@ macro_rules! names {
 const COMMANDS: &[&str] = app_commands!(names);
 
 fn main() {
+    emit_commit();
     // The UI is embedded from ui/dist: a clone that has not built it yet still compiles
     // (clippy, cargo check), and the window then says how to build it.
     let dist = std::path::Path::new("ui/dist");

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use keydeck_app::ipc::{
-    ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    About, ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef, ProgressChannel, SecretInput,
+    SourceInput,
 };
 use keydeck_core::error::{ErrorBody, ErrorCode};
 use keydeck_core::vault::SourceInfo;
@@ -34,6 +35,7 @@ fn generate(dir: &Path) {
     SecretInput::export_all_to(dir).unwrap();
     SourceInput::export_all_to(dir).unwrap();
     CopyReceipt::export_all_to(dir).unwrap();
+    About::export_all_to(dir).unwrap();
     keydeck_core::remote::SyncProgress::export_all_to(dir).unwrap();
     keydeck_core::error::NextAction::export_all_to(dir).unwrap();
     std::fs::write(dir.join("markers.ts"), markers()).unwrap();

@@ -34,6 +34,8 @@ macro_rules! app_commands {
             /// The first screen of the table has painted: with `KEYDECK_BENCH_READY=1` the app
             /// prints `READY <CLOCK_MONOTONIC ns>` once (the start-up benchmark's mark).
             first_paint() -> ();
+            /// The version and commit this window was built from (Settings → About).
+            about() -> About;
             get_settings() -> Settings;
             save_settings(settings: Settings) -> Settings;
         }

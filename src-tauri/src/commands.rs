@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 
 use crate::handlers::{self, Ctx};
 use crate::ipc::{
-    ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    About, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
 };
 use crate::{AppError, AppState};
 

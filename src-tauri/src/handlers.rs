@@ -12,7 +12,7 @@ use tauri::AppHandle;
 
 use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
 use crate::ipc::{
-    ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    About, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
 };
 use crate::{window, AppError, AppState};
 
@@ -168,6 +168,13 @@ pub async fn watch_vault(cx: &Ctx<'_>, on_change: ChangeChannel) -> Answer<()> {
 pub async fn first_paint(_cx: &Ctx<'_>) -> Answer<()> {
     crate::live::mark_ready();
     Ok(())
+}
+
+pub async fn about(_cx: &Ctx<'_>) -> Answer<About> {
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION").into(),
+        commit: env!("KEYDECK_COMMIT").into(),
+    })
 }
 
 /// The saved settings, or the defaults when the vault could not be opened.

@@ -123,6 +123,13 @@ impl<T: IpcResponse + TS> IpcType for IpcChannel<T> {
     }
 }
 
+/// Which build the window is: Settings → About shows it, and a bug report quotes it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct About {
+    pub version: String,
+    pub commit: String,
+}
+
 /// What a copy did: the clipboard is cleared after this many seconds (0: never).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CopyReceipt {

@@ -305,6 +305,13 @@ describe('dialogs', () => {
     await waitFor(() => expect(backend.last('save_settings')).toMatchObject({ settings: { clipboard_clear_secs: 5, theme: 'dark' } }));
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
   });
+
+  it('says in Settings which build this is', async () => {
+    await renderApp();
+    await fireEvent.click(await screen.findByRole('button', { name: 'Settings' }));
+    const about = await screen.findByRole('region', { name: 'About keydeck' });
+    await waitFor(() => expect(about.textContent).toContain('keydeck 9.8.7 · commit abc123def456'));
+  });
 });
 
 describe('sources', () => {
@@ -497,7 +504,8 @@ describe('errors and empty states', () => {
         await screen.findByRole('dialog', { name: 'Source prod' });
       }
     }
-  });
+    // One whole app per next step: slow on a loaded machine, not stuck.
+  }, 30_000);
 
   it('tells a newcomer what to do with an empty vault', async () => {
     backend.keys = [];

@@ -103,5 +103,7 @@ export const watchVault = (onChange: () => void) =>
   call('watch_vault', { onChange: new Channel<null>(onChange) });
 /** The first screen has painted (the start-up benchmark's mark; a no-op otherwise). */
 export const firstPaint = () => call('first_paint', {});
+/** The version and commit of this build, for Settings → About. */
+export const about = () => call('about', {});
 export const getSettings = () => call('get_settings', {});
 export const saveSettings = (settings: Settings) => call('save_settings', { settings });

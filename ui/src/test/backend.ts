@@ -318,6 +318,8 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         return null;
       case 'first_paint':
         return null;
+      case 'about':
+        return { version: '9.8.7', commit: 'abc123def456' };
       case 'watch_vault':
         watcher = channel(JSON.parse(JSON.stringify(args.onChange)));
         return null;
