@@ -19,10 +19,18 @@ fi
 
 cargo build --release --locked -p keydeck-cli -p keydeck-bench
 binaries=(keydeck keydeck-bench)
+bin=$(mktemp -d -t keydeck-bench.XXXXXX)
+trap 'rm -rf "$bin"' EXIT
 if [ -z "$group" ] || [ "$group" = startup ]; then
   # The window embeds ui/dist: without it, it would show a page that never reports READY.
+  # Built aside and copied only when it changed: a new ui/dist (even the same files) makes
+  # cargo build the window again, six minutes on this machine.
   (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --ignore-scripts; } \
-    && npm run --silent build)
+    && npm run --silent build -- --outDir "$bin/dist" --emptyOutDir >/dev/null)
+  if ! diff -r -q "$bin/dist" ui/dist >/dev/null 2>&1; then
+    rm -rf ui/dist && cp -r "$bin/dist" ui/dist
+  fi
+  rm -rf "$bin/dist"
   # A cargo run of their own, not with the CLI's: one run unifies its packages' features,
   # and the CLI must be the binary its own build gives. Built together, the window and the
   # empty one get the same Tauri features.
@@ -32,8 +40,6 @@ fi
 
 # The binaries run from a copy: the target folder may be shared with another checkout, whose
 # next build would replace them mid-run. The bench finds the windows beside `keydeck`.
-bin=$(mktemp -d -t keydeck-bench.XXXXXX)
-trap 'rm -rf "$bin"' EXIT
 for name in "${binaries[@]}"; do cp "$target/$name" "$bin/"; done
 run=("$bin/keydeck-bench" "$bin/keydeck" "$@")
 
