@@ -228,9 +228,18 @@ fn name_of(pid: u32) -> Option<String> {
     Some(comm.trim().to_string())
 }
 
-/// The `Pss:` of a process in KiB (0 once it is gone).
+/// The `Pss:` of a process in KiB (0 once it is gone). keydeck-app makes itself
+/// non-dumpable (`keydeck_core::process::harden`), which leaves its smaps to root alone: an
+/// unreadable one fails the run rather than counting as nothing.
 fn pss_kib(pid: u32) -> u64 {
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let path = format!("/proc/{pid}/smaps_rollup");
+    let rollup = match std::fs::read_to_string(&path) {
+        Ok(rollup) => rollup,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            panic!("cannot read {path} ({e}): run the start-up bench as root")
+        }
+        Err(_) => return 0,
+    };
     rollup
         .lines()
         .find_map(|line| line.strip_prefix("Pss:"))
