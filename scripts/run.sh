@@ -10,6 +10,10 @@ bash scripts/setup.sh
 cargo build --release --locked -p keydeck-app -p keydeck-cli
 bin="${CARGO_TARGET_DIR:-target}/release"
 echo "keydeck: the CLI is $bin/keydeck"
+# Packages, when scripts/package.sh has built them: what to install instead of running from here.
+for package in "$bin"/bundle/deb/keydeck_*.deb "$bin"/bundle/rpm/keydeck-*.rpm; do
+  [ -f "$package" ] && echo "keydeck: a package to install: $package"
+done
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   exec "$bin/keydeck-app"

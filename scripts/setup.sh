@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything keydeck needs to build, run and test on Debian 12: system packages,
 # Rust tools, tauri-driver and the UI's npm packages. Safe to run again: it only does what
-# is missing.
+# is missing. `setup.sh packaging` adds what building the .deb and .rpm needs (the Tauri CLI,
+# which takes minutes to compile: the run command does without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+packaging=false
+[ "${1:-}" = packaging ] && packaging=true
 
 APT_PACKAGES=(
   # Tauri / WebKitGTK
@@ -20,6 +23,8 @@ APT_PACKAGES=(
   # Downloads
   curl ca-certificates git
 )
+# Checking the packages: the .desktop entry's validator, and rpm to read the .rpm's contents.
+$packaging && APT_PACKAGES+=(desktop-file-utils rpm)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -55,6 +60,10 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 if ! command -v cargo-deny >/dev/null 2>&1; then
   cargo install cargo-deny --locked
+fi
+# The Tauri CLI bundles the .deb and .rpm (2.x: the registry's newest are 3.0 alphas).
+if $packaging && ! cargo tauri --version 2>/dev/null | grep -q '^tauri-cli 2\.'; then
+  cargo install tauri-cli --version '^2' --locked
 fi
 
 # Node.js for the UI (Vite 8 needs 20.19 or newer).

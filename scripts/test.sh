@@ -38,3 +38,9 @@ cargo build --locked --profile release-smoke --bin keydeck-app
 
 step "Rust tests under Xvfb + D-Bus + gnome-keyring"
 bash scripts/session.sh cargo nextest run --workspace --locked --no-fail-fast
+
+step "packages: build the .deb and .rpm, install the .deb, use it, remove it"
+bash scripts/package.sh
+bundle="${CARGO_TARGET_DIR:-target}/release/bundle"
+bash scripts/session.sh bash tests/package_install.sh \
+  "$(ls -t "$bundle"/deb/keydeck_*.deb | head -1)" "$(ls -t "$bundle"/rpm/keydeck-*.rpm | head -1)"
