@@ -113,22 +113,25 @@ export class AppModel {
     ipc.watchVault(() => void this.changed(this.detail && refOf(this.detail))).catch(() => {
       // Without a vault there is nothing to follow (the window shows why).
     });
-    try {
-      this.settings = await ipc.getSettings();
-    } catch (error) {
-      this.fail(error);
-    }
-    await Promise.all([this.refreshSources(), this.reload()]);
+    // All at once: each waits on the vault, and the first screen waits on the slowest.
+    const settings = ipc.getSettings().then(
+      (answer) => void (this.settings = answer),
+      (error) => this.fail(error),
+    );
+    // The first listing is the vault's: its page says how many keys the vault holds.
+    await Promise.all([settings, this.refreshSources(this.query.source !== LOCAL), this.reload()]);
   }
 
-  async refreshSources() {
+  /** The sources and their counts; `countLocal: false` when a listing of the vault is on its
+   *  way and brings the vault's count along. */
+  async refreshSources(countLocal = true) {
     try {
       const [sources, local] = await Promise.all([
         ipc.listSources(),
-        ipc.listKeys({ ...ipc.defaultQuery, source: LOCAL }, 0, 0),
+        countLocal ? ipc.listKeys({ ...ipc.defaultQuery, source: LOCAL }, 0, 0) : null,
       ]);
       this.sources = sources;
-      this.localCount = local.total;
+      if (local) this.localCount = local.total;
     } catch (error) {
       this.fail(error);
     }
@@ -155,6 +158,7 @@ export class AppModel {
       this.pages = { 0: page.keys };
       this.matching = page.matching;
       this.total = page.total;
+      if (this.query.source === LOCAL) this.localCount = page.total;
       this.expiring = expiring.matching;
       this.fatal = null;
     } catch (error) {

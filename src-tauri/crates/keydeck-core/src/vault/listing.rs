@@ -213,15 +213,20 @@ impl Vault {
         let mut count = self.select_keys("SELECT count(*)");
         push_filters(&mut count, query);
         let matching: i64 = count.sqlx_scalar().fetch_one(&self.pool).await?;
-        let mut total = self.select_keys("SELECT count(*)");
-        push_filters(
-            &mut total,
-            &ListQuery {
-                source: query.source.clone(),
-                ..ListQuery::default()
-            },
-        );
-        let total: i64 = total.sqlx_scalar().fetch_one(&self.pool).await?;
+        let whole_source = ListQuery {
+            source: query.source.clone(),
+            sort: query.sort,
+            descending: query.descending,
+            ..ListQuery::default()
+        };
+        // Unfiltered, what matches is the whole source: no second count (it costs as much).
+        let total = if *query == whole_source {
+            matching
+        } else {
+            let mut total = self.select_keys("SELECT count(*)");
+            push_filters(&mut total, &whole_source);
+            total.sqlx_scalar().fetch_one(&self.pool).await?
+        };
         let mut page = self.listing(query);
         page.push(" LIMIT ")
             .bind(i64::from(limit))

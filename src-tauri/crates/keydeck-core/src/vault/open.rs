@@ -46,7 +46,10 @@ pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)
         // FULL: a key the user was told is stored survives a power cut.
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // 256 KiB of page cache per connection, not 2 MiB: the window keeps a pool of four
+        // open, and the OS caches the file anyway (7 MiB less with 100,000 keys).
+        .pragma("cache_size", "-256");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
