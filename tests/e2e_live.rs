@@ -65,7 +65,7 @@ async fn the_window_follows_the_cli_and_a_second_start_focuses_it() {
 fn ready_mark(home: &std::path::Path) -> u128 {
     use std::io::{BufRead, BufReader};
     let webview = tempfile::tempdir().unwrap();
-    let before = keydeck_app::live::monotonic_ns();
+    let before = keydeck_core::process::monotonic_ns();
     let mut app = Command::new(app_binary())
         .env("KEYDECK_HOME", home)
         .env("KEYDECK_BENCH_READY", "1")
@@ -84,7 +84,7 @@ fn ready_mark(home: &std::path::Path) -> u128 {
         let _ = line.send(first);
     });
     let first = got.recv_timeout(Duration::from_secs(60));
-    let after = keydeck_app::live::monotonic_ns();
+    let after = keydeck_core::process::monotonic_ns();
     let _ = app.kill();
     let _ = app.wait();
     let first = first.expect("a READY line within 60 s");

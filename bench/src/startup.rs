@@ -97,7 +97,7 @@ pub async fn run(bin_dir: &Path) -> Vec<Row> {
 /// memory and stops it (and everything it started).
 fn launch(program: &Path, home: &Path, what: &str) -> Start {
     let stderr = tempfile::NamedTempFile::new().expect("a temp file");
-    let spawned = monotonic_ns();
+    let spawned = keydeck_core::process::monotonic_ns();
     let mut child = Command::new(program)
         .env("KEYDECK_BENCH_READY", "1")
         .env("KEYDECK_HOME", home)
@@ -172,18 +172,6 @@ fn report(program: &Path, what: &str, start: &Start) {
         start.pss_kib as f64 / 1024.0,
         parts.join(", ")
     );
-}
-
-/// CLOCK_MONOTONIC in nanoseconds: the clock of the windows' READY marks. (std's Instant
-/// reads the same clock on Linux but does not show its value.)
-fn monotonic_ns() -> u128 {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid timespec for clock_gettime to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
-    now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128
 }
 
 /// A process: its id and name (`comm`, at most 15 characters: "WebKitWebProces").

@@ -81,19 +81,10 @@ pub fn mark_ready() {
         DONE.call_once(|| {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "READY {}", monotonic_ns()).and_then(|()| out.flush());
+            let _ = writeln!(out, "READY {}", keydeck_core::process::monotonic_ns())
+                .and_then(|()| out.flush());
         });
     }
-}
-
-pub fn monotonic_ns() -> u128 {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid timespec for clock_gettime to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
-    now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ async fn first_paint() {
     }
 }
 
+/// keydeck_core::process::monotonic_ns, copied: the baseline links no keydeck code.
 fn monotonic_ns() -> u128 {
     let mut now = libc::timespec {
         tv_sec: 0,

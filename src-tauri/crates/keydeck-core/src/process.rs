@@ -17,6 +17,20 @@ pub fn harden() {
     }
 }
 
+/// CLOCK_MONOTONIC in nanoseconds: the clock of the window's `READY` start-up mark, read by
+/// the start-up benchmark before it spawns the window (std's `Instant` reads the same clock
+/// but does not show its value).
+#[cfg(unix)]
+pub fn monotonic_ns() -> u128 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for clock_gettime to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128
+}
+
 /// Whether [`harden`] took effect here (for tests and `doctor`).
 pub fn is_hardened() -> bool {
     #[cfg(unix)]
