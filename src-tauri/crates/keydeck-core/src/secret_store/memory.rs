@@ -20,6 +20,8 @@ pub struct MemoryStore {
     secrets: Mutex<HashMap<(Space, String), Secret>>,
     calls: AtomicUsize,
     fault: Mutex<Option<StoreFault>>,
+    /// Writes left before every write fails (`None`: no limit).
+    writes_left: Mutex<Option<usize>>,
 }
 
 impl MemoryStore {
@@ -35,6 +37,12 @@ impl MemoryStore {
     /// Makes every following call fail with `fault` (or succeed again with `None`).
     pub fn set_fault(&self, fault: Option<StoreFault>) {
         *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
+    }
+
+    /// Lets `n` more writes succeed and makes the ones after fail as unavailable: a keyring
+    /// that dies in the middle of a bulk write.
+    pub fn fail_after_writes(&self, n: usize) {
+        *self.writes_left.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
     }
 
     /// Puts a secret in directly, bypassing the vault (to model orphans and old layouts).
@@ -66,6 +74,12 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn set(&self, space: &Space, item: &str, secret: &Secret) -> Result<()> {
         self.enter()?;
+        if let Some(left) = self.writes_left.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            match left.checked_sub(1) {
+                Some(fewer) => *left = fewer,
+                None => return Err(Error::KeyringUnavailable("test store died".into())),
+            }
+        }
         self.map()
             .insert((space.clone(), item.to_string()), secret.clone());
         Ok(())

@@ -103,6 +103,22 @@ pub trait SecretStore: Send + Sync + 'static {
     /// Every item the space holds, or `None` where the platform's store cannot be searched
     /// (then `doctor` checks item by item).
     fn list(&self, space: &Space) -> Result<Option<Vec<String>>>;
+
+    /// Stores the secrets of items that do not exist yet, in order, calling `stored(n)`
+    /// after the n-th; it stops at the first error. A store may do this in one session
+    /// (an import of thousands must not pay a keyring connection per secret).
+    fn add_many(
+        &self,
+        space: &Space,
+        items: &[(String, Secret)],
+        stored: &mut dyn FnMut(usize),
+    ) -> Result<()> {
+        for (n, (item, secret)) in items.iter().enumerate() {
+            self.set(space, item, secret)?;
+            stored(n + 1);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -115,17 +115,18 @@ impl Vault {
         }
         let items: Vec<String> = writes.iter().map(|(item, _)| item.clone()).collect();
         self.store_call(move |store| {
-            for (done, (id, secret)) in writes.iter().enumerate() {
-                if let Err(err) = store.set(id, secret) {
-                    // Undo the secrets already written; the rows roll back with the transaction.
-                    for (written, _) in &writes[..done] {
-                        let _ = store.delete(written);
-                    }
-                    return Err(err);
+            let mut done = 0;
+            let stored = store.add_many(&writes, &mut |n| {
+                done = n;
+                on_stored(n, writes.len());
+            });
+            if stored.is_err() {
+                // Undo the secrets already written; the rows roll back with the transaction.
+                for (written, _) in &writes[..done] {
+                    let _ = store.delete(written);
                 }
-                on_stored(done + 1, writes.len());
             }
-            Ok(())
+            stored
         })
         .await?;
         self.commit_or_forget(tx, &items).await

@@ -262,6 +262,10 @@ impl Scoped<'_> {
     fn list(&self) -> Result<Option<Vec<String>>> {
         self.store.list(self.space)
     }
+
+    fn add_many(&self, items: &[(String, Secret)], stored: &mut dyn FnMut(usize)) -> Result<()> {
+        self.store.add_many(self.space, items, stored)
+    }
 }
 
 async fn insert_row(

@@ -506,6 +506,29 @@ async fn import_with_a_failing_keyring_writes_nothing() {
 }
 
 #[tokio::test]
+async fn an_import_whose_keyring_dies_halfway_leaves_no_secret_behind() {
+    let f = fixture().await;
+    f.vault.add(key("kept"), secret("kept-secret")).await.unwrap();
+    f.store.fail_after_writes(2);
+    let err = f
+        .vault
+        .import(env_items("A=1\nB=2\nC=3\nD=4\n"), OnDuplicate::Error, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::KeyringUnavailable(_)), "{err}");
+    let names: Vec<String> = f
+        .vault
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    assert_eq!(names, ["kept"]);
+    assert_eq!(f.items().len(), 1, "A and B were stored, then taken back");
+}
+
+#[tokio::test]
 async fn export_round_trips_through_import() {
     let f = fixture().await;
     f.vault
