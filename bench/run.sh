@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds keydeck in release mode and runs the benchmarks: all, or one group (vault, cli,
-# remote, startup, import). Each group writes its rows to bench/results/<group>.json and
+# remote, startup, import, frames). Each group writes its rows to bench/results/<group>.json and
 # draws bench/results/ratios.svg again from every group's file; `chart` only draws it.
 # Paste the printed table into BENCHMARKS.md.
 #   bash bench/run.sh startup
@@ -8,11 +8,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 group="${1:-}"
 case "$group" in
-  "" | vault | cli | remote | startup | import | chart) ;;
-  *) echo "usage: bash bench/run.sh [vault|cli|remote|startup|import|chart]" >&2; exit 2 ;;
+  "" | vault | cli | remote | startup | import | frames | chart) ;;
+  *) echo "usage: bash bench/run.sh [vault|cli|remote|startup|import|frames|chart]" >&2; exit 2 ;;
 esac
 target="${CARGO_TARGET_DIR:-target}/release"
 if [ "$group" = chart ]; then
+  cargo build --release --locked -p keydeck-bench
+  exec "$target/keydeck-bench" chart
+fi
+if [ "$group" = frames ]; then
+  # Measured inside the release window through WebDriver (tests/frames.rs), so that build
+  # keeps WebDriver automation (the `webdriver` feature); the next plain build drops it again.
+  (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --ignore-scripts; } && npm run --silent build)
+  cargo build --release --locked -p keydeck-app --features webdriver
+  copy=$(mktemp -d -t keydeck-frames.XXXXXX)
+  trap 'rm -rf "$copy"' EXIT
+  app="$copy/keydeck-app"
+  cp "$target/keydeck-app" "$app"
+  rm -f bench/results/frames.json
+  KEYDECK_FRAMES_APP="$app" KEYDECK_FRAMES_RESULTS="$PWD/bench/results/frames.json" \
+    KEYDECK_FRAMES_DATE=$(date +%F) KEYDECK_FRAMES_MACHINE="$(nproc) cores, $(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB" \
+    bash scripts/session.sh cargo nextest run --locked --test frames --run-ignored only \
+    --test-threads 1 --no-capture
   cargo build --release --locked -p keydeck-bench
   exec "$target/keydeck-bench" chart
 fi

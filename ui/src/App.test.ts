@@ -9,6 +9,7 @@ import { everyAction, fakeBackend, record, remoteError, source, type Backend } f
 /** A fresh window over the fake backend. */
 async function renderApp() {
   app.reset();
+  void app.start();
   return render(App, { props: { tableHeight: 600 } });
 }
 

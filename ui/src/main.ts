@@ -1,8 +1,14 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { app } from './lib/state.svelte';
 import './app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('the #app element is missing from index.html');
 
-export default mount(App, { target });
+// The first answers are asked for before anything is drawn, and the window is drawn once
+// they are in: one layout of the whole first screen instead of the empty shell and then its
+// rows. A vault slow to answer still gets its window (and its loading state) within 400 ms.
+export default Promise.race([app.start(), new Promise((shown) => setTimeout(shown, 400))]).then(() =>
+  mount(App, { target }),
+);
