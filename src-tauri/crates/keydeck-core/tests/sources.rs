@@ -491,6 +491,30 @@ async fn the_name_ordered_listing_agrees_with_the_view_for_vault_and_remote_keys
         assert_eq!(merged, through_view, "{query:?}");
         assert!(!merged.is_empty());
     }
+    // A page's counts: `total` is counted on the source's own table, `matching` through the
+    // view; both agree with the listing.
+    for source in [None, Some("local"), Some("acme")] {
+        for search in [None, Some("remote")] {
+            let query = ListQuery {
+                source: source.map(String::from),
+                search: search.map(String::from),
+                ..ListQuery::default()
+            };
+            let whole = ListQuery {
+                source: query.source.clone(),
+                ..ListQuery::default()
+            };
+            let page = vault.list_page(&query, 0, 2).await.unwrap();
+            assert_eq!(
+                (page.matching as usize, page.total as usize),
+                (
+                    vault.list(&query).await.unwrap().len(),
+                    vault.list(&whole).await.unwrap().len()
+                ),
+                "{query:?}"
+            );
+        }
+    }
     let names: Vec<_> = vault
         .list(&ListQuery::default())
         .await
