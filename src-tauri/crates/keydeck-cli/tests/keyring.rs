@@ -166,7 +166,10 @@ fn an_import_on_a_terminal_counts_the_secrets_stored_in_the_keyring() {
         let row = listed.iter().find(|k| k["name"] == name).expect(name);
         let id = row["id"].as_str().unwrap();
         assert_eq!(key_secret(home.path(), id).as_deref(), Some(secret));
-        assert_eq!(home.run(&["reveal", name], None).ok().stdout, format!("{secret}\n"));
+        assert_eq!(
+            home.run(&["reveal", name], None).ok().stdout,
+            format!("{secret}\n")
+        );
     }
     let doctor = home.run(&["doctor", "--json"], None).ok().json();
     assert_eq!(doctor["healthy"], true, "{doctor}");

@@ -74,7 +74,12 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn set(&self, space: &Space, item: &str, secret: &Secret) -> Result<()> {
         self.enter()?;
-        if let Some(left) = self.writes_left.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        if let Some(left) = self
+            .writes_left
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
             match left.checked_sub(1) {
                 Some(fewer) => *left = fewer,
                 None => return Err(Error::KeyringUnavailable("test store died".into())),

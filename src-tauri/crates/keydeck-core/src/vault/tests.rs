@@ -508,7 +508,10 @@ async fn import_with_a_failing_keyring_writes_nothing() {
 #[tokio::test]
 async fn an_import_whose_keyring_dies_halfway_leaves_no_secret_behind() {
     let f = fixture().await;
-    f.vault.add(key("kept"), secret("kept-secret")).await.unwrap();
+    f.vault
+        .add(key("kept"), secret("kept-secret"))
+        .await
+        .unwrap();
     f.store.fail_after_writes(2);
     let err = f
         .vault
