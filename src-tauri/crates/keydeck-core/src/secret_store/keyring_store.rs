@@ -19,8 +19,15 @@ impl KeyringStore {
         KeyringStore
     }
 
+    /// The Secret Service item of `item`: keyring's attributes for service `keydeck` and its
+    /// user, tagged with the vault, labelled `keydeck <item>`. `entry` and `add_many` both
+    /// write items this way, so each finds what the other wrote.
     #[cfg(target_os = "linux")]
-    fn entry(&self, space: &Space, item: &str) -> Result<Entry> {
+    fn credential(
+        &self,
+        space: &Space,
+        item: &str,
+    ) -> Result<keyring::secret_service::SsCredential> {
         let user = space.user(item);
         let mut credential =
             keyring::secret_service::SsCredential::new_with_target(None, SERVICE, &user)
@@ -29,6 +36,12 @@ impl KeyringStore {
             .attributes
             .insert(VAULT_ATTRIBUTE.to_string(), space.vault_id().to_string());
         credential.label = format!("keydeck {item}");
+        Ok(credential)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn entry(&self, space: &Space, item: &str) -> Result<Entry> {
+        let credential = self.credential(space, item)?;
         Ok(Entry::new_with_credential(Box::new(credential)))
     }
 
@@ -92,8 +105,8 @@ impl SecretStore for KeyringStore {
 
     /// One Secret Service session for every item: `keyring` opens a session (a
     /// Diffie-Hellman exchange) and searches every collection per `set`, which made an
-    /// import slower than one `secret-tool store` per key. The items get exactly the
-    /// attributes and label `entry` gives them, so `get`, `delete` and `list` find them.
+    /// import slower than one `secret-tool store` per key. The items are the ones `entry`
+    /// describes (`credential`), so `get`, `delete` and `list` find them.
     #[cfg(target_os = "linux")]
     fn add_many(
         &self,
@@ -109,19 +122,15 @@ impl SecretStore for KeyringStore {
             collection.unlock().map_err(ss_error)?;
         }
         for (n, (item, secret)) in items.iter().enumerate() {
-            let user = space.user(item);
-            let attributes = std::collections::HashMap::from([
-                ("service", SERVICE),
-                ("username", user.as_str()),
-                // What keyring's `new_with_target(None, ..)` sets.
-                ("target", "default"),
-                ("application", "rust-keyring"),
-                (VAULT_ATTRIBUTE, space.vault_id()),
-            ]);
-            let label = format!("keydeck {item}");
+            let credential = self.credential(space, item)?;
+            let attributes = credential
+                .attributes
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
             collection
                 .create_item(
-                    &label,
+                    &credential.label,
                     attributes,
                     secret.expose().as_bytes(),
                     true,
