@@ -70,17 +70,29 @@ fn record(rows: Vec<Value>) {
     std::fs::write(&path, text).expect("the frames results can be written");
 }
 
-fn row(what: &str, p95: f64) -> Value {
+/// A row of the results: `keydeck` ms against `baseline` ms, with a ratio target or a
+/// target said in words.
+fn row(what: &str, keydeck: f64, baseline: (f64, &str), target: Result<f64, &str>) -> Value {
+    let thousandths = |x: f64| (x * 1000.0).round() / 1000.0;
     json!({
         "what": what,
-        "keydeck": (p95 * 1000.0).round() / 1000.0,
-        "baseline": FRAME_MS,
-        "baseline_what": "one 60 Hz frame, 16.7 ms (a budget, not a measurement)",
+        "keydeck": thousandths(keydeck),
+        "baseline": baseline.0,
+        "baseline_what": baseline.1,
         "unit": "ms",
-        "ratio": (p95 / FRAME_MS * 1000.0).round() / 1000.0,
-        "target": 1.0,
-        "target_note": null,
+        "ratio": thousandths(keydeck / baseline.0),
+        "target": target.ok(),
+        "target_note": target.err(),
     })
+}
+
+/// A p95 against the frame budget, to be within it.
+fn within_a_frame(what: &str, p95: f64) -> Value {
+    let budget = (
+        FRAME_MS,
+        "one 60 Hz frame, 16.7 ms (a budget, not a measurement)",
+    );
+    row(what, p95, budget, Ok(1.0))
 }
 
 async fn window_on(keys: usize) -> (tempfile::TempDir, App) {
@@ -156,11 +168,11 @@ async fn a_filter_keystroke_at_ten_thousand_keys() {
         spread(&mut filtered)
     );
     record(vec![
-        row(
+        within_a_frame(
             "filter keystroke at 10,000 keys: its input event, p95",
             quantile(&mut handled, 0.95),
         ),
-        row(
+        within_a_frame(
             "filter keystroke at 10,000 keys: to the filtered rows (less the 60 ms typing pause), p95",
             quantile(&mut filtered, 0.95),
         ),
@@ -204,23 +216,21 @@ async fn frames_while_scrolling_a_hundred_thousand_keys_to_the_end() {
         "the same fling over a plain scroller of the same size: {}",
         spread(&mut plain)
     );
-    let what = "scrolling 100,000 keys to the end: frame interval, median";
-    let baseline = quantile(&mut plain, 0.5);
+    let plain_median = quantile(&mut plain, 0.5);
     record(vec![
-        row(
+        within_a_frame(
             "scrolling 100,000 keys to the end: frame interval, p95",
             quantile(&mut table, 0.95),
         ),
-        json!({
-            "what": what,
-            "keydeck": quantile(&mut table, 0.5),
-            "baseline": baseline,
-            "baseline_what": "the same fling over a plain scroller, same webview, same run",
-            "unit": "ms",
-            "ratio": (quantile(&mut table, 0.5) / baseline * 1000.0).round() / 1000.0,
-            "target": null,
-            "target_note": "< 16 ms frames",
-        }),
+        row(
+            "scrolling 100,000 keys to the end: frame interval, median",
+            quantile(&mut table, 0.5),
+            (
+                plain_median,
+                "the same fling over a plain scroller, same webview, same run",
+            ),
+            Err("< 16 ms frames"),
+        ),
     ]);
     app.stop().await;
 }
