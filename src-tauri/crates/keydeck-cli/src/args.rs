@@ -54,15 +54,22 @@ pub enum Command {
     List {
         #[arg(long, value_parser = names::<KeyStatus>())]
         status: Option<KeyStatus>,
-        /// Search name, scope, tag and id.
+        /// Search name, scope, tag, id, owner, env and notes.
         #[arg(long)]
         search: Option<String>,
         /// Only keys with this scope.
         #[arg(long)]
         scope: Option<String>,
-        /// Only keys of this source (`local` is the vault).
+        /// Only keys of this source (`local` is the vault, `all` is --all).
         #[arg(long)]
         source: Option<String>,
+        /// Every source: the vault and each remote source's last listing, with their source.
+        #[arg(long, conflicts_with = "source")]
+        all: bool,
+        /// With --all: list each remote source again first (one that cannot be reached
+        /// keeps its last listing, with a warning).
+        #[arg(long)]
+        sync: bool,
         /// Sort by a column.
         #[arg(long, value_parser = names::<SortField>())]
         sort: Option<SortField>,
@@ -105,12 +112,29 @@ pub enum Command {
     },
     /// Revoke a key: keep its row and history, delete its secret. A remote key is revoked
     /// on its server with the source's revoke template.
+    ///
+    /// With --search, --scope or --tag instead of a key: every unrevoked key they match (in
+    /// every source, or in --source), each through its own path, with one reason; it lists
+    /// them and revokes only with --yes.
     Revoke {
-        key: String,
+        #[arg(required_unless_present_any = ["search", "scope", "tag"])]
+        key: Option<String>,
         #[command(flatten)]
         pick: SourcePick,
         #[arg(long)]
         reason: Option<String>,
+        /// Revoke every key whose name, scope, tag, id, owner, env or notes match.
+        #[arg(long, conflicts_with = "key")]
+        search: Option<String>,
+        /// Revoke every key with this scope.
+        #[arg(long, conflicts_with = "key")]
+        scope: Option<String>,
+        /// Revoke every key with this tag.
+        #[arg(long, conflicts_with = "key")]
+        tag: Option<String>,
+        /// Confirm a revoke of every matching key.
+        #[arg(long, conflicts_with = "key")]
+        yes: bool,
     },
     /// Delete a key and its secret.
     Rm {

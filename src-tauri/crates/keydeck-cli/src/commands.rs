@@ -4,11 +4,11 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use keydeck_core::model::LOCAL_SOURCE;
+use keydeck_core::model::{ALL_SOURCES, LOCAL_SOURCE};
 use keydeck_core::remote::ClientConfig;
-use keydeck_core::{Keydeck, Result};
+use keydeck_core::{Keydeck, ListQuery, Result};
 
-use crate::{clipboard, files, keys, serve, source, Cli, Command};
+use crate::{bulk, clipboard, files, keys, serve, source, Cli, Command};
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
@@ -44,11 +44,35 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode> {
     let done = match command {
         Command::List {
+            ref source, all, ..
+        } if all || source.as_deref() == Some(ALL_SOURCES) => {
+            let sync = matches!(command, Command::List { sync: true, .. });
+            return source::list_all(kd, &list_query(command), sync, json).await;
+        }
+        Command::List {
             source: Some(ref name),
             ..
         } if name != LOCAL_SOURCE => {
             let name = name.clone();
-            return list_source(kd, &name, command, json).await;
+            return source::list(kd, &name, &list_query(command), json).await;
+        }
+        Command::Revoke {
+            key: None,
+            pick,
+            reason,
+            search,
+            scope,
+            tag,
+            yes,
+        } => {
+            let query = ListQuery {
+                source: pick.source.filter(|s| s != ALL_SOURCES),
+                search,
+                scope,
+                tag,
+                ..ListQuery::default()
+            };
+            return bulk::revoke_matching(kd, &query, reason, yes, json).await;
         }
         Command::Import {
             file,
@@ -88,8 +112,8 @@ async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode
     done.map(|()| ExitCode::SUCCESS)
 }
 
-/// `list --source NAME` of a remote source: fresh, or its cached listing.
-async fn list_source(kd: &Keydeck, name: &str, command: Command, json: bool) -> Result<ExitCode> {
+/// The listing a `list` asks for, of every source (a remote source's listing narrows it).
+fn list_query(command: Command) -> ListQuery {
     let Command::List {
         status,
         search,
@@ -101,6 +125,8 @@ async fn list_source(kd: &Keydeck, name: &str, command: Command, json: bool) -> 
     else {
         unreachable!("called for `list` only")
     };
-    let query = keys::query(status, search, scope, sort, desc);
-    source::list(kd, name, &query, json).await
+    ListQuery {
+        source: None,
+        ..keys::query(status, search, scope, sort, desc)
+    }
 }

@@ -37,7 +37,7 @@ pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
             sort,
             desc,
             ..
-        } => list(kd, query(status, search, scope, sort, desc), json),
+        } => list(kd, &query(status, search, scope, sort, desc), json),
         Command::Show { key, pick } => show(kd, pick.source, &key, json).await,
         Command::Reveal { key, pick } => reveal(kd, pick.source, &key).await,
         Command::Copy {
@@ -51,7 +51,13 @@ pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
             meta,
             no_expires,
         } => edit(kd, &key, name, meta, no_expires, json).await,
-        Command::Revoke { key, pick, reason } => revoke(kd, pick.source, &key, reason, json).await,
+        Command::Revoke {
+            key: Some(key),
+            pick,
+            reason,
+            ..
+        } => revoke(kd, pick.source, &key, reason, json).await,
+        Command::Revoke { key: None, .. } => unreachable!("a bulk revoke goes to bulk.rs"),
         Command::Rm { key, yes } => rm(kd, &key, yes, json).await,
         Command::Rotate {
             key,
@@ -98,6 +104,7 @@ pub fn query(
         search,
         status,
         scope,
+        tag: None,
         sort: sort.unwrap_or_default(),
         descending,
         hide_inactive: false,
@@ -105,16 +112,20 @@ pub fn query(
 }
 
 /// Prints keys as SQLite reads them: flat memory at any size (it blocks; nothing else runs).
-fn list(kd: &Keydeck, query: ListQuery, json: bool) -> Result<()> {
+/// A listing of every source has a SOURCE column.
+pub fn list(kd: &Keydeck, query: &ListQuery, json: bool) -> Result<()> {
     if json {
         let mut array = JsonArray::new(Stdout::new());
         kd.vault()
-            .for_each_key(&query, |record| Ok(array.push(&record)?))?;
+            .for_each_key(query, |record| Ok(array.push(&record)?))?;
         array.finish()?;
     } else {
-        let mut table = Table::new(Stdout::new());
+        let mut table = match query.source {
+            None => Table::with_source(Stdout::new()),
+            Some(_) => Table::new(Stdout::new()),
+        };
         kd.vault()
-            .for_each_key(&query, |record| table.push(&record))?;
+            .for_each_key(query, |record| table.push(&record))?;
         table.finish()?;
     }
     Ok(())

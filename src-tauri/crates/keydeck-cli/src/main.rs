@@ -5,6 +5,7 @@
 #[macro_use]
 mod stdout;
 mod args;
+mod bulk;
 mod clipboard;
 mod commands;
 mod files;

@@ -146,8 +146,10 @@ pub fn table(records: &[KeyRecord]) -> Result<()> {
 /// its line's next columns right instead of being cut.
 pub struct Table<W: Write> {
     out: W,
-    widths: Option<[usize; 6]>,
-    first: Vec<[String; 6]>,
+    /// A SOURCE column, for a listing of several sources.
+    with_source: bool,
+    widths: Option<Vec<usize>>,
+    first: Vec<Vec<String>>,
 }
 
 /// How many keys set the table's column widths.
@@ -158,13 +160,22 @@ impl<W: Write> Table<W> {
     pub fn new(out: W) -> Self {
         Table {
             out,
+            with_source: false,
             widths: None,
             first: Vec::new(),
         }
     }
 
+    /// A table with each key's source after its name.
+    pub fn with_source(out: W) -> Self {
+        Table {
+            with_source: true,
+            ..Table::new(out)
+        }
+    }
+
     pub fn push(&mut self, r: &KeyRecord) -> Result<()> {
-        let row = [
+        let mut row = vec![
             inert_cut(&r.name, CELL),
             inert_cut(&r.mask, CELL),
             r.status.as_str().to_string(),
@@ -172,8 +183,12 @@ impl<W: Write> Table<W> {
             time(&r.expires_at),
             inert_cut(&r.id, CELL),
         ];
-        match self.widths {
-            Some(widths) => self.line(&row, widths),
+        if self.with_source {
+            // Source names are letters, digits and `-_.`: nothing to make inert.
+            row.insert(1, r.source.clone());
+        }
+        match &self.widths {
+            Some(widths) => line(&mut self.out, &row, widths),
             None => {
                 self.first.push(row);
                 if self.first.len() == WIDTH_ROWS {
@@ -199,29 +214,34 @@ impl<W: Write> Table<W> {
 
     /// Sets the widths from the keys so far and prints the header and those keys.
     fn settle(&mut self) -> Result<()> {
-        let mut widths = HEADER.map(|h| h.chars().count());
+        let mut header: Vec<String> = HEADER.map(String::from).into();
+        if self.with_source {
+            header.insert(1, "SOURCE".into());
+        }
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for row in &self.first {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
         }
-        self.widths = Some(widths);
-        self.line(&HEADER.map(String::from), widths)?;
+        line(&mut self.out, &header, &widths)?;
         for row in std::mem::take(&mut self.first) {
-            self.line(&row, widths)?;
+            line(&mut self.out, &row, &widths)?;
         }
+        self.widths = Some(widths);
         Ok(())
     }
+}
 
-    fn line(&mut self, row: &[String; 6], widths: [usize; 6]) -> Result<()> {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        writeln!(self.out, "{}", cells.join("  ").trim_end())?;
-        Ok(())
-    }
+/// One line of a table, each cell padded to its column's width.
+fn line(out: &mut impl Write, row: &[String], widths: &[usize]) -> Result<()> {
+    let cells: Vec<String> = row
+        .iter()
+        .zip(widths)
+        .map(|(cell, &w)| format!("{cell:<w$}"))
+        .collect();
+    writeln!(out, "{}", cells.join("  ").trim_end())?;
+    Ok(())
 }
 
 /// The widest a table cell gets, in characters.

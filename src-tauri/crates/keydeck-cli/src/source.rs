@@ -14,7 +14,7 @@ use keydeck_core::vault::{SourceInfo, SourceSpec, SyncReport};
 use keydeck_core::{Keydeck, ListQuery, Result};
 
 use crate::input::read_secret;
-use crate::{exit_code, output, SourceCommand};
+use crate::{exit_code, keys, output, SourceCommand};
 
 pub async fn run(kd: &Keydeck, command: SourceCommand, json: bool) -> Result<ExitCode> {
     match command {
@@ -212,6 +212,35 @@ pub async fn list(kd: &Keydeck, name: &str, query: &ListQuery, json: bool) -> Re
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `list --all`: the vault and every remote source's listing (listed again first with
+/// `sync`), then a warning for each remote source whose listing is not fresh. A failed sync
+/// still lists (its last listing), and is the exit code, for a cron job to notice.
+pub async fn list_all(kd: &Keydeck, query: &ListQuery, sync: bool, json: bool) -> Result<ExitCode> {
+    let mut failed = None;
+    if sync {
+        for source in kd.vault().sources().await? {
+            if let Err(err) = kd.sync(&source.name, &watch()).await {
+                failed = Some(exit_code(err.code()));
+            }
+        }
+    }
+    keys::list(kd, query, json)?;
+    for source in kd.vault().sources().await? {
+        let age = match source.synced_at {
+            Some(at) => format!("as of {} ({})", at.format("%Y-%m-%d %H:%M UTC"), ago(at)),
+            None => "never listed".into(),
+        };
+        if source.stale {
+            let why = match &source.last_error {
+                Some(err) => format!("its last sync failed ({})", inert_cut(&err.message, 200)),
+                None => "it has not been listed".into(),
+            };
+            eprintln!("warning: source {}: {why}; its keys are {age}", source.name);
+        }
+    }
+    Ok(failed.unwrap_or(ExitCode::SUCCESS))
 }
 
 /// A sync's watch from the terminal: Ctrl+C is its Cancel, and a progress line shows on a

@@ -41,6 +41,14 @@ pub enum Revoked {
 }
 
 impl Revoked {
+    /// The key's name (as listed before, for a remote key).
+    pub fn name(&self) -> &str {
+        match self {
+            Revoked::Local { key } => &key.name,
+            Revoked::Remote { before, .. } => &before.name,
+        }
+    }
+
     /// The key as listed afterwards; `None` when its server no longer lists it.
     pub fn key(&self) -> Option<&KeyRecord> {
         match self {

@@ -1,6 +1,7 @@
 //! keydeck's core: the key model, the local vault (SQLite metadata + OS keyring secrets)
 //! and everything the window and the CLI share. It never depends on tauri.
 
+pub mod bulk;
 pub mod clipboard;
 pub mod error;
 pub mod exchange;

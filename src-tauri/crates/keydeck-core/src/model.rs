@@ -11,6 +11,8 @@ use crate::{Error, Result};
 
 /// The `source` of every key in the local vault.
 pub const LOCAL_SOURCE: &str = "local";
+/// What `--source` calls every source at once (so no source may have this name).
+pub const ALL_SOURCES: &str = "all";
 
 /// A key's state, derived from its dates (never stored).
 #[derive(
@@ -244,6 +246,8 @@ pub struct ListQuery {
     pub search: Option<String>,
     pub status: Option<KeyStatus>,
     pub scope: Option<String>,
+    /// Only keys with this tag.
+    pub tag: Option<String>,
     /// Leave out revoked and expired keys.
     pub hide_inactive: bool,
     pub sort: SortField,

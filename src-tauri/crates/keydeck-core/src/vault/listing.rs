@@ -170,9 +170,12 @@ impl Vault {
             sql.push(" FROM (").push(half).push(")) AS k WHERE 1=1");
             push_filters(&mut sql, query);
         }
-        // A compound orders by result columns only; a name is never missing.
+        // A compound orders by result columns only; a name is never missing. Case aside, as
+        // people read (migration 0005 has the indexes in this order).
         let direction = if query.descending { "DESC" } else { "ASC" };
-        sql.push(format!(" ORDER BY name {direction}, source, id"));
+        sql.push(format!(
+            " ORDER BY name COLLATE NOCASE {direction}, name {direction}, source, id"
+        ));
         sql
     }
 
@@ -375,8 +378,16 @@ pub(super) fn push_filters(sql: &mut Sql, query: &ListQuery) {
             .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value LIKE ")
             .bind(pattern.as_str())
             .push(" ESCAPE '\\') OR owner LIKE ")
+            .bind(pattern.as_str())
+            .push(" ESCAPE '\\' OR env LIKE ")
+            .bind(pattern.as_str())
+            // Notes are the vault's only (a listing has none): looked up by the key's id.
+            .push(
+                " ESCAPE '\\' OR (source = 'local' AND EXISTS (SELECT 1 FROM keys AS n \
+                   WHERE n.id = k.id AND n.notes LIKE ",
+            )
             .bind(pattern)
-            .push(" ESCAPE '\\')");
+            .push(" ESCAPE '\\')))");
     }
     if let Some(status) = query.status {
         sql.push(" AND status = ").bind(status.as_str());
@@ -389,6 +400,11 @@ pub(super) fn push_filters(sql: &mut Sql, query: &ListQuery) {
             .bind(scope.as_str())
             .push(")");
     }
+    if let Some(tag) = &query.tag {
+        sql.push(" AND EXISTS (SELECT 1 FROM json_each(k.tags) WHERE value = ")
+            .bind(tag.as_str())
+            .push(")");
+    }
 }
 
 pub(super) fn push_order(sql: &mut Sql, query: &ListQuery) {
@@ -397,7 +413,7 @@ pub(super) fn push_order(sql: &mut Sql, query: &ListQuery) {
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Unknown values sort last either way; name, source and id make the order stable.
     sql.push(format!(
-        " ORDER BY ({column} IS NULL), {column} {direction}, name, source, id"
+        " ORDER BY ({column} IS NULL), {column} {direction}, name COLLATE NOCASE, name, source, id"
     ));
 }
 

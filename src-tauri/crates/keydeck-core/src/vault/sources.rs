@@ -8,7 +8,7 @@ use url::Url;
 
 use super::{from_ms, validate, Vault};
 use crate::error::ErrorBody;
-use crate::model::LOCAL_SOURCE;
+use crate::model::{ALL_SOURCES, LOCAL_SOURCE};
 use crate::remote::client::{check_url, is_loopback, Detection};
 use crate::remote::{AuthStyle, Client, DialectId, RemoteError, RemoteErrorKind};
 use crate::secret_store::item;
@@ -152,10 +152,15 @@ fn validate_source_name(name: &str) -> Result<()> {
             name.chars().take(80).collect::<String>()
         )));
     }
-    if name == LOCAL_SOURCE {
-        return Err(Error::InvalidInput(
-            "`local` is the vault's own name; choose another name for the source".into(),
-        ));
+    if name == LOCAL_SOURCE || name == ALL_SOURCES {
+        return Err(Error::InvalidInput(format!(
+            "`{name}` means {} in keydeck; choose another name for the source",
+            if name == LOCAL_SOURCE {
+                "the vault itself"
+            } else {
+                "every source"
+            }
+        )));
     }
     Ok(())
 }

@@ -1,0 +1,77 @@
+//! `keydeck revoke --search|--scope|--tag`: every unrevoked key a filter matches, revoked
+//! with one reason and a line per key. Without --yes it lists the keys it would revoke.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use keydeck_core::bulk::{KeyTarget, OnBulkProgress};
+use keydeck_core::text::inert;
+use keydeck_core::{Error, Keydeck, ListQuery, Result};
+
+use crate::exit_code;
+use crate::output::{self, Table};
+use crate::stdout::Stdout;
+
+pub async fn revoke_matching(
+    kd: &Keydeck,
+    query: &ListQuery,
+    reason: Option<String>,
+    yes: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let keys = kd.revocable(query).await?;
+    if keys.is_empty() {
+        eprintln!("no unrevoked key matches: nothing to revoke");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !yes {
+        if json {
+            output::json(&keys);
+        } else {
+            let mut table = Table::with_source(Stdout::new());
+            for key in &keys {
+                table.push(key)?;
+            }
+            table.finish()?;
+        }
+        return Err(Error::Usage(format!(
+            "this would revoke the {} keys listed; run it again with --yes to revoke them",
+            keys.len()
+        )));
+    }
+    if reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(Error::Usage(
+            "revoking several keys needs --reason R: it goes into each key's history".into(),
+        ));
+    }
+    let targets: Vec<KeyTarget> = keys.iter().map(KeyTarget::from).collect();
+    let on_terminal = std::io::stderr().is_terminal() && !json;
+    let mut progress = |done: usize, all: usize| {
+        if on_terminal {
+            eprint!("\r\x1b[2Krevoking {done}/{all}");
+        }
+    };
+    let report = kd
+        .revoke_each(&targets, reason, &mut progress as OnBulkProgress)
+        .await;
+    if on_terminal {
+        eprintln!();
+    }
+    if json {
+        output::json(&report);
+    } else {
+        for key in &report.keys {
+            let (name, id, source) = (inert(&key.name), inert(&key.id), &key.source);
+            match &key.error {
+                None => outln!("revoked {name} ({id}) on {source}"),
+                Some(err) => outln!(
+                    "NOT revoked {name} ({id}) on {source}: {}",
+                    inert(&err.message)
+                ),
+            }
+        }
+        outln!("{} revoked, {} failed", report.done, report.failed);
+    }
+    let first_failure = report.keys.iter().find_map(|k| k.error.as_ref());
+    Ok(first_failure.map_or(ExitCode::SUCCESS, |err| exit_code(err.code)))
+}
