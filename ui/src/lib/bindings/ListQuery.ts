@@ -11,6 +11,10 @@ export type ListQuery = {
  */
 source: string | null, search: string | null, status: KeyStatus | null, scope: string | null, 
 /**
+ * Only keys with this tag.
+ */
+tag: string | null, 
+/**
  * Leave out revoked and expired keys.
  */
 hide_inactive: boolean, sort: SortField, descending: boolean, };

@@ -18,6 +18,7 @@ export const DEFAULT_QUERY: ListQuery = {
   "search": null,
   "status": null,
   "scope": null,
+  "tag": null,
   "hide_inactive": false,
   "sort": "name",
   "descending": false
