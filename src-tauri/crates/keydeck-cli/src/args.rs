@@ -208,12 +208,6 @@ pub enum Command {
         #[arg(long, value_name = "DIALECT", value_parser = names::<DialectId>())]
         print_openapi: Option<DialectId>,
     },
-    /// Internal: holds the clipboard for `copy` and clears it.
-    #[command(name = "__clipboard-hold", hide = true)]
-    ClipboardHold {
-        #[arg(long)]
-        clear_after: u64,
-    },
 }
 
 #[derive(Subcommand)]

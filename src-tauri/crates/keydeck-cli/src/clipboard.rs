@@ -10,6 +10,18 @@ use keydeck_core::clipboard::SecretClipboard;
 use keydeck_core::{Error, Result, Secret};
 use zeroize::Zeroizing;
 
+/// The first argument that makes `keydeck` the holder. Read before clap parses anything, so
+/// no help, completion or "a similar subcommand exists" tip ever shows it.
+pub const HOLD_ARG: &str = "--internal-clipboard-holder";
+
+/// The holder's arguments (`HOLD_ARG SECS`), if these are they.
+pub fn holder_args(args: &[std::ffi::OsString]) -> Option<u64> {
+    match args {
+        [_, flag, secs] if flag == HOLD_ARG => secs.to_str()?.parse().ok(),
+        _ => None,
+    }
+}
+
 /// How often the holder checks whether something else was copied.
 const POLL: Duration = Duration::from_millis(200);
 
@@ -18,11 +30,7 @@ pub fn copy(secret: &Secret, clear_after: u64) -> Result<()> {
     let exe = std::env::current_exe()?;
     let mut command = Command::new(exe);
     command
-        .args([
-            "__clipboard-hold",
-            "--clear-after",
-            &clear_after.to_string(),
-        ])
+        .args([HOLD_ARG, &clear_after.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

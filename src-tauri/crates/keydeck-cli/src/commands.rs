@@ -8,15 +8,12 @@ use keydeck_core::model::{ALL_SOURCES, LOCAL_SOURCE};
 use keydeck_core::remote::ClientConfig;
 use keydeck_core::{Keydeck, ListQuery, Result};
 
-use crate::{bulk, clipboard, files, keys, serve, source, Cli, Command};
+use crate::{bulk, files, keys, serve, source, Cli, Command};
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
     // What needs no vault.
     match &cli.command {
-        Command::ClipboardHold { clear_after } => {
-            return clipboard::hold(*clear_after).map(|()| ExitCode::SUCCESS)
-        }
         Command::Serve {
             print_openapi: Some(dialect),
             ..
@@ -106,7 +103,6 @@ async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode
             };
             serve::run(kd.vault(), options).await
         }
-        Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
         key_command => keys::run(kd, key_command, json).await,
     };
     done.map(|()| ExitCode::SUCCESS)

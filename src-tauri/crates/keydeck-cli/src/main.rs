@@ -26,7 +26,14 @@ pub use args::{Cli, Command, MetaArgs, SourceCommand, SourcePick};
 fn main() -> ExitCode {
     // Secrets live in this process's memory: no core dumps, no ptrace attach.
     keydeck_core::process::harden();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(clear_after) = clipboard::holder_args(&args) {
+        return match clipboard::hold(clear_after) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => report(&err, false),
+        };
+    }
+    let cli = Cli::parse_from(args);
     let json = cli.json;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -218,12 +218,7 @@ impl<W: Write> Table<W> {
         if self.with_source {
             header.insert(1, "SOURCE".into());
         }
-        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-        for row in &self.first {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
+        let widths = widths(&header, &self.first);
         line(&mut self.out, &header, &widths)?;
         for row in std::mem::take(&mut self.first) {
             line(&mut self.out, &row, &widths)?;
@@ -231,6 +226,27 @@ impl<W: Write> Table<W> {
         self.widths = Some(widths);
         Ok(())
     }
+}
+
+/// Prints a table whose columns are as wide as their widest cell.
+pub fn aligned(out: &mut impl Write, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+    let widths = widths(header, rows);
+    line(out, header, &widths)?;
+    for row in rows {
+        line(out, row, &widths)?;
+    }
+    Ok(())
+}
+
+/// Each column's width: its widest cell, header included.
+fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    widths
 }
 
 /// One line of a table, each cell padded to its column's width.

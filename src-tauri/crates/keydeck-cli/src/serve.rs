@@ -238,7 +238,7 @@ impl Server {
                         headers: vec![],
                         body: vec![],
                     },
-                    Err(Error::NotFound(_)) => dialect.not_found(&context),
+                    Err(Error::NotFound(..)) => dialect.not_found(&context),
                     Err(other) => return Err(other),
                 };
                 Ok(dialect.finish(answer, &context))

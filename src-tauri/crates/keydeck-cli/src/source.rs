@@ -14,6 +14,7 @@ use keydeck_core::vault::{SourceInfo, SourceSpec, SyncReport};
 use keydeck_core::{Keydeck, ListQuery, Result};
 
 use crate::input::read_secret;
+use crate::stdout::Stdout;
 use crate::{exit_code, keys, output, SourceCommand};
 
 pub async fn run(kd: &Keydeck, command: SourceCommand, json: bool) -> Result<ExitCode> {
@@ -119,7 +120,7 @@ async fn list_sources(kd: &Keydeck, json: bool) -> Result<ExitCode> {
     if json {
         output::json(&sources);
     } else {
-        table(&sources);
+        table(&sources)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -304,39 +305,41 @@ fn ago(at: chrono::DateTime<Utc>) -> String {
     }
 }
 
-fn table(sources: &[SourceInfo]) {
+/// The sources, their columns as wide as their widest cell (a long name or error keeps
+/// them aligned), then any source's warning on a line of its own.
+fn table(sources: &[SourceInfo]) -> Result<()> {
     if sources.is_empty() {
         outln!("no remote sources. Add one with `keydeck source add NAME --url URL --dialect detect` (token on stdin),");
         outln!("or try `keydeck serve --dialect 002` as a demo server.");
-        return;
+        return Ok(());
     }
-    outln!(
-        "{:<16} {:<7} {:>5}  {:<24} URL",
-        "NAME",
-        "DIALECT",
-        "KEYS",
-        "STATE"
-    );
+    let header = ["NAME", "DIALECT", "KEYS", "STATE", "URL"].map(String::from);
+    let rows: Vec<Vec<String>> = sources
+        .iter()
+        .map(|s| {
+            let state = match (&s.last_error, s.synced_at) {
+                (Some(err), _) => match &err.remote {
+                    Some(remote) => format!("error: {}", remote.kind),
+                    None => format!("error: {}", err.code),
+                },
+                (None, Some(at)) if s.warning.is_some() => format!("synced {} (warning)", ago(at)),
+                (None, Some(at)) => format!("synced {}", ago(at)),
+                (None, None) => "never synced".into(),
+            };
+            vec![
+                s.name.clone(),
+                s.dialect.as_str().to_string(),
+                s.key_count.to_string(),
+                inert_cut(&state, 48),
+                inert_cut(&s.url, 200),
+            ]
+        })
+        .collect();
+    output::aligned(&mut Stdout::new(), &header, &rows)?;
     for s in sources {
-        let state = match (&s.last_error, s.synced_at) {
-            (Some(err), _) => match &err.remote {
-                Some(remote) => format!("error: {}", remote.kind),
-                None => format!("error: {}", err.code),
-            },
-            (None, Some(at)) if s.warning.is_some() => format!("synced {} (warning)", ago(at)),
-            (None, Some(at)) => format!("synced {}", ago(at)),
-            (None, None) => "never synced".into(),
-        };
-        outln!(
-            "{:<16} {:<7} {:>5}  {:<24} {}",
-            s.name,
-            s.dialect.as_str(),
-            s.key_count,
-            inert_cut(&state, 24),
-            inert(&s.url)
-        );
         if let Some(warning) = &s.warning {
-            outln!("{:<16} warning: {}", "", inert_cut(warning, 200));
+            outln!("warning: source {}: {}", s.name, inert_cut(warning, 200));
         }
     }
+    Ok(())
 }

@@ -268,5 +268,8 @@ fn revoke_matching_keys_across_sources_reports_each_key() {
         .unwrap();
     assert_eq!(failed["name"], "ci-plain");
     assert_eq!(failed["error"]["code"], "remote");
-    assert_eq!(failed["error"]["remote"]["kind"], "no_revoke_template", "{failed}");
+    assert_eq!(
+        failed["error"]["remote"]["kind"], "no_revoke_template",
+        "{failed}"
+    );
 }

@@ -10,8 +10,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no key matches `{0}`")]
-    NotFound(String),
+    /// The name or id asked for, and the names closest to it.
+    #[error("no key matches `{0}`{suggestions}", suggestions = did_you_mean(.1))]
+    NotFound(String, Vec<String>),
     #[error("no source named `{0}`")]
     SourceNotFound(String),
     #[error("a key named `{0}` already exists")]
@@ -162,7 +163,7 @@ pub enum NextAction {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::NotFound(..) => ErrorCode::NotFound,
             Error::SourceNotFound(_) => ErrorCode::SourceNotFound,
             Error::DuplicateName(_) => ErrorCode::DuplicateName,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
@@ -186,7 +187,7 @@ impl Error {
     /// What the user can do next, if anything.
     pub fn action(&self) -> Option<NextAction> {
         Some(match self {
-            Error::NotFound(_) => NextAction::ListKeys,
+            Error::NotFound(..) => NextAction::ListKeys,
             Error::SourceNotFound(_) => NextAction::ListSources,
             Error::DuplicateName(_) => NextAction::ChooseAnotherName,
             Error::KeyringLocked(_) => NextAction::UnlockKeyring,
@@ -243,6 +244,19 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remote: Option<Box<RemoteError>>,
+}
+
+/// `; did you mean `a` or `b`?` for names that are close (inert: a name may hold anything).
+fn did_you_mean(names: &[String]) -> String {
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| format!("`{}`", crate::text::inert_cut(n, 80)))
+        .collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("; did you mean {last}?"),
+        Some((last, rest)) => format!("; did you mean {} or {last}?", rest.join(", ")),
+    }
 }
 
 impl From<&Error> for ErrorBody {

@@ -11,6 +11,7 @@ use super::sql::Sql;
 use super::{from_ms, Vault};
 use crate::model::{KeyPage, Unable, LOCAL_SOURCE};
 use crate::remote::DialectId;
+use crate::text::inert_cut;
 use crate::{Error, KeyDetail, KeyEvent, KeyRecord, ListQuery, Result, SortField};
 
 /// A history event as stored: when (ms), what, detail.
@@ -298,7 +299,7 @@ impl Vault {
             .map(KeyRecord::try_from)
             .collect::<Result<Vec<_>>>()?;
         match found.len() {
-            0 => Err(Error::NotFound(id_or_name.to_string())),
+            0 => self.find_loosely(source, id_or_name).await,
             2 if found[0].source != LOCAL_SOURCE && found[0].source != found[1].source => {
                 Err(Error::Usage(format!(
                     "`{id_or_name}` matches keys of the sources `{}` and `{}`; name its source",
@@ -307,6 +308,62 @@ impl Vault {
             }
             _ => Ok(found.swap_remove(0)),
         }
+    }
+
+    /// A name no key has exactly: the key of that name case aside (the vault's first), else
+    /// not found, with the names closest to it.
+    async fn find_loosely(&self, source: Option<&str>, name: &str) -> Result<KeyRecord> {
+        let mut sql = self.select_keys("SELECT *");
+        if let Some(source) = source {
+            sql.push(" AND source = ").bind(source);
+        }
+        sql.push(" AND name = ")
+            .bind(name)
+            .push(" COLLATE NOCASE ORDER BY (source = 'local') DESC, source, name LIMIT 2");
+        let rows: Vec<KeyRow> = sql.sqlx_as().fetch_all(&self.pool).await?;
+        let mut found = rows
+            .into_iter()
+            .map(KeyRecord::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        match found.len() {
+            0 => Err(Error::NotFound(
+                name.to_string(),
+                self.names_like(source, name).await?,
+            )),
+            2 if (found[0].source == LOCAL_SOURCE) == (found[1].source == LOCAL_SOURCE) => {
+                Err(Error::Usage(format!(
+                    "`{}` matches `{}` ({}) and `{}` ({}) when case is set aside; give its exact name or id",
+                    inert_cut(name, 80),
+                    inert_cut(&found[0].name, 80),
+                    found[0].source,
+                    inert_cut(&found[1].name, 80),
+                    found[1].source
+                )))
+            }
+            _ => Ok(found.swap_remove(0)),
+        }
+    }
+
+    /// Up to three names close to `name` (a few typos, or it is part of them), closest first.
+    async fn names_like(&self, source: Option<&str>, name: &str) -> Result<Vec<String>> {
+        let mut sql = Sql::new("SELECT DISTINCT name FROM all_keys WHERE 1=1");
+        if let Some(source) = source {
+            sql.push(" AND source = ").bind(source);
+        }
+        let names: Vec<String> = sql.sqlx_scalar().fetch_all(&self.pool).await?;
+        let wanted = name.to_lowercase();
+        let allowed = (wanted.chars().count() / 3).max(2);
+        let mut close: Vec<(usize, String)> = names
+            .into_iter()
+            .filter_map(|candidate| {
+                let lower = candidate.to_lowercase();
+                let distance = strsim::levenshtein(&wanted, &lower);
+                let part = wanted.chars().count() >= 3 && lower.contains(&wanted);
+                (distance <= allowed || part).then_some((distance, candidate))
+            })
+            .collect();
+        close.sort();
+        Ok(close.into_iter().take(3).map(|(_, name)| name).collect())
     }
 
     /// One key with its notes and history.

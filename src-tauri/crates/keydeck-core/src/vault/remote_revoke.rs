@@ -88,7 +88,7 @@ impl Vault {
         }
         self.sync_source(&info.name, client).await?;
         match self.find(Some(&info.name), &record.id).await {
-            Err(Error::NotFound(_)) => Ok(RemoteRevoke::Gone {
+            Err(Error::NotFound(..)) => Ok(RemoteRevoke::Gone {
                 id: record.id.clone(),
             }),
             Ok(after) if after.status == KeyStatus::Revoked => Ok(RemoteRevoke::Revoked {

@@ -193,7 +193,10 @@ async fn delete_removes_row_and_secret() {
     let f = fixture().await;
     let k = f.vault.add(key("gone"), secret("s")).await.unwrap();
     f.vault.delete(&k.id).await.unwrap();
-    assert!(matches!(f.vault.get("gone").await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        f.vault.get("gone").await,
+        Err(Error::NotFound(..))
+    ));
     assert!(f.stored(&item::key(&k.id, 0)).is_none());
 }
 
