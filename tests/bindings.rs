@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use keydeck_app::ipc::{
-    About, ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef, ProgressChannel, SecretInput,
-    SourceInput,
+    About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef,
+    ProgressChannel, SecretInput, SourceInput,
 };
+use keydeck_core::bulk::BulkReport;
 use keydeck_core::error::{ErrorBody, ErrorCode};
 use keydeck_core::vault::SourceInfo;
 use keydeck_core::{
@@ -36,6 +37,8 @@ fn generate(dir: &Path) {
     SourceInput::export_all_to(dir).unwrap();
     CopyReceipt::export_all_to(dir).unwrap();
     About::export_all_to(dir).unwrap();
+    BulkProgress::export_all_to(dir).unwrap();
+    BulkReport::export_all_to(dir).unwrap();
     keydeck_core::remote::SyncProgress::export_all_to(dir).unwrap();
     keydeck_core::error::NextAction::export_all_to(dir).unwrap();
     std::fs::write(dir.join("markers.ts"), markers()).unwrap();

@@ -14,6 +14,9 @@ macro_rules! app_commands {
             rotate_key(id: String, secret: SecretInput) -> KeyRecord;
             /// The key as listed afterwards; `null` when its server no longer lists it.
             revoke_key(key: KeyRef, reason: Option<String>) -> Option<KeyRecord>;
+            /// Revokes each key with one reason, each through its own source's path, with
+            /// progress after each key on `on_progress`; one key's failure is its own result.
+            revoke_keys(keys: Vec<KeyRef>, reason: Option<String>, on_progress: BulkChannel) -> BulkReport;
             delete_key(id: String) -> ();
             /// The secret of one key, to show for a few seconds (rate-limited, logged).
             reveal_secret(key: KeyRef) -> String;

@@ -8,9 +8,11 @@ use tauri::{AppHandle, State};
 
 use crate::handlers::{self, Ctx};
 use crate::ipc::{
-    About, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    About, BulkChannel, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput,
+    SourceInput,
 };
 use crate::{AppError, AppState};
+use keydeck_core::bulk::BulkReport;
 
 include!("command_list.rs");
 

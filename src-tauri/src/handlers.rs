@@ -12,9 +12,11 @@ use tauri::AppHandle;
 
 use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
 use crate::ipc::{
-    About, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput, SourceInput,
+    About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel,
+    SecretInput, SourceInput,
 };
 use crate::{window, AppError, AppState};
+use keydeck_core::bulk::BulkReport;
 
 type Answer<T> = Result<T, AppError>;
 
@@ -72,6 +74,21 @@ pub async fn revoke_key(
 ) -> Answer<Option<KeyRecord>> {
     let revoked = cx.kd()?.revoke(Some(&key.source), &key.id, reason).await?;
     Ok(revoked.key().cloned())
+}
+
+pub async fn revoke_keys(
+    cx: &Ctx<'_>,
+    keys: Vec<KeyRef>,
+    reason: Option<String>,
+    on_progress: BulkChannel,
+) -> Answer<BulkReport> {
+    let mut progress = |done: usize, total: usize| {
+        on_progress.send(BulkProgress {
+            done: done as u32,
+            total: total as u32,
+        });
+    };
+    Ok(cx.kd()?.revoke_each(&keys, reason, &mut progress).await)
 }
 
 pub async fn delete_key(cx: &Ctx<'_>, id: String) -> Answer<()> {

@@ -1,6 +1,7 @@
 //! What the window sends that the core has no type for. Generated into TypeScript with the
 //! rest (tests/bindings.rs).
 
+pub use keydeck_core::model::KeyRef;
 use keydeck_core::remote::client::OnProgress;
 use keydeck_core::remote::SyncProgress;
 use keydeck_core::{Error, KeyUpdate, Result, Secret};
@@ -8,13 +9,6 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
 use tauri::Runtime;
 use ts_rs::TS;
-
-/// A key of one source (ids are unique within a source).
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-pub struct KeyRef {
-    pub source: String,
-    pub id: String,
-}
 
 /// A secret the user typed, or a request to generate one.
 #[derive(Deserialize, TS)]
@@ -82,6 +76,8 @@ pub struct IpcChannel<T: IpcResponse>(Channel<T>);
 
 /// `sync_source`'s progress.
 pub type ProgressChannel = IpcChannel<SyncProgress>;
+/// `revoke_keys`' progress: keys done so far, keys in all.
+pub type BulkChannel = IpcChannel<BulkProgress>;
 /// `watch_vault`'s news that the vault changed.
 pub type ChangeChannel = IpcChannel<()>;
 
@@ -121,6 +117,13 @@ impl<T: IpcResponse + TS> IpcType for IpcChannel<T> {
     fn ts_type() -> String {
         format!("Channel<{}>", T::name())
     }
+}
+
+/// How far a bulk operation has got.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BulkProgress {
+    pub done: u32,
+    pub total: u32,
 }
 
 /// Which build the window is: Settings → About shows it, and a bug report quotes it.

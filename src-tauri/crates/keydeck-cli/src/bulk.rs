@@ -4,7 +4,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use keydeck_core::bulk::{KeyTarget, OnBulkProgress};
+use keydeck_core::bulk::OnBulkProgress;
+use keydeck_core::model::KeyRef;
 use keydeck_core::text::inert;
 use keydeck_core::{Error, Keydeck, ListQuery, Result};
 
@@ -44,7 +45,7 @@ pub async fn revoke_matching(
             "revoking several keys needs --reason R: it goes into each key's history".into(),
         ));
     }
-    let targets: Vec<KeyTarget> = keys.iter().map(KeyTarget::from).collect();
+    let targets: Vec<KeyRef> = keys.iter().map(KeyRef::from).collect();
     let on_terminal = std::io::stderr().is_terminal() && !json;
     let mut progress = |done: usize, all: usize| {
         if on_terminal {

@@ -3,18 +3,12 @@
 //! its own result while the others go on. A key is never left half done: each single
 //! operation is all or nothing.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::ErrorBody;
+use crate::model::KeyRef;
 use crate::{KeyRecord, KeyStatus, Keydeck, ListQuery, Result};
-
-/// A key as a bulk operation names it: its source and id (names repeat across sources).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct KeyTarget {
-    pub source: String,
-    pub id: String,
-}
 
 /// What a bulk operation did to one key.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -51,7 +45,7 @@ impl Keydeck {
     /// [`Keydeck::revoke`]).
     pub async fn revoke_each(
         &self,
-        keys: &[KeyTarget],
+        keys: &[KeyRef],
         reason: Option<String>,
         progress: OnBulkProgress<'_>,
     ) -> BulkReport {
@@ -85,14 +79,5 @@ impl Keydeck {
             progress(n + 1, keys.len());
         }
         report
-    }
-}
-
-impl From<&KeyRecord> for KeyTarget {
-    fn from(key: &KeyRecord) -> Self {
-        KeyTarget {
-            source: key.source.clone(),
-            id: key.id.clone(),
-        }
     }
 }

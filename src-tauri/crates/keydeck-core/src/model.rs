@@ -112,6 +112,23 @@ pub enum Unable {
     NoRevokeRequest { dialect: DialectId },
 }
 
+/// A key of one source, as a front end names it (ids are unique within a source; names and
+/// ids repeat across sources).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KeyRef {
+    pub source: String,
+    pub id: String,
+}
+
+impl From<&KeyRecord> for KeyRef {
+    fn from(key: &KeyRecord) -> Self {
+        KeyRef {
+            source: key.source.clone(),
+            id: key.id.clone(),
+        }
+    }
+}
+
 /// One key with everything the vault knows about it (still no secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct KeyDetail {
