@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { fakeBackend, type Backend } from './test/backend';
-import { expectAccessible, renderApp, rows } from './test/window';
+import { fakeBackend, source, type Backend } from './test/backend';
+import { expectAccessible, renderApp, row, rows } from './test/window';
 
 let backend: Backend;
 
@@ -34,5 +34,24 @@ describe('the first screen', () => {
     await waitFor(() => expect(rows()).toHaveLength(4));
     expect(screen.getByText('4 keys')).toBeTruthy();
     expect(within(nav).getByLabelText('4 keys')).toBeTruthy();
+  });
+});
+
+describe('relative times', () => {
+  it('keep ticking without a reload: "34 seconds ago" becomes "2 minutes ago" a minute later', async () => {
+    // Date and the intervals are the test's; timeouts stay real for the IPC mock and waitFor.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-11-29T12:00:00Z'));
+    backend.keys[0].last_used_at = '2026-11-29T11:59:26Z';
+    backend.sources = [source({ name: 'prod', synced_at: '2026-11-29T11:57:00Z', last_attempt_at: '2026-11-29T11:57:00Z' })];
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Sources' });
+    await within(nav).findByText('synced 3 minutes ago');
+    const used = () => row('stripe-live').querySelectorAll('[role="gridcell"]')[5].textContent;
+    await waitFor(() => expect(used()).toBe('34 seconds ago'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await waitFor(() => expect(used()).toBe('2 minutes ago'));
+    expect(within(nav).getByText('synced 4 minutes ago')).toBeTruthy();
+    expect(backend.calls.filter((c) => c.cmd === 'list_keys' && c.args.limit !== 0)).toHaveLength(1);
   });
 });
