@@ -1,8 +1,9 @@
 // What a new user stumbled on in the window, one describe each.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { fakeBackend, source, type Backend } from './test/backend';
+import { fakeBackend, record, source, type Backend } from './test/backend';
 import { expectAccessible, renderApp, row, rows } from './test/window';
 
 let backend: Backend;
@@ -53,5 +54,42 @@ describe('relative times', () => {
     await waitFor(() => expect(used()).toBe('2 minutes ago'));
     expect(within(nav).getByText('synced 4 minutes ago')).toBeTruthy();
     expect(backend.calls.filter((c) => c.cmd === 'list_keys' && c.args.limit !== 0)).toHaveLength(1);
+  });
+});
+
+describe('statuses and themes', () => {
+  // vitest runs in ui/.
+  const readme = readFileSync('../README.md', 'utf8');
+  const css = readFileSync('src/app.css', 'utf8');
+
+  it('offers in the status filter only statuses the README explains, and each filters', async () => {
+    // The README's word on statuses: its "Honest state" point.
+    const said = readme.slice(readme.indexOf('**Honest state.**'), readme.indexOf('- **Nothing half written.**'));
+    backend.sources = [source({ name: 'prod', dialect: '003' })];
+    backend.keys.push(record({ name: 'remote-one', source: 'prod', status: 'unknown' }));
+    await renderApp();
+    const select = screen.getByRole('combobox', { name: 'Filter by status' }) as HTMLSelectElement;
+    const offered = [...select.options].map((o) => o.value).filter(Boolean);
+    expect(offered).toEqual(expect.arrayContaining(['active', 'expiring', 'expired', 'revoked']));
+    for (const status of offered) expect(said, status).toContain(`\`${status}\``);
+    await fireEvent.click(await screen.findByRole('button', { name: /^prod/ }));
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    await fireEvent.change(select, { target: { value: 'unknown' } });
+    await waitFor(() => expect(backend.lastListing()).toMatchObject({ query: { source: 'prod', status: 'unknown' } }));
+    expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one']);
+  });
+
+  it('gives native controls the theme: color-scheme light, and dark with the dark theme or a dark system', async () => {
+    const block = (selector: string) => css.slice(css.indexOf(`${selector} {`), css.indexOf('}', css.indexOf(`${selector} {`)));
+    expect(block(':root')).toMatch(/color-scheme: light;/);
+    expect(block(":root[data-theme='dark']")).toMatch(/color-scheme: dark;/);
+    // A dark system, followed while the theme is `system`.
+    window.matchMedia = vi.fn((query: string) => ({ matches: query === '(prefers-color-scheme: dark)', media: query, addEventListener() {}, removeEventListener() {} }) as unknown as MediaQueryList);
+    try {
+      await renderApp();
+      await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    } finally {
+      delete (window as { matchMedia?: unknown }).matchMedia;
+    }
   });
 });
