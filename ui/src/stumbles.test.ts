@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { fakeBackend, record, source, type Backend } from './test/backend';
-import { expectAccessible, renderApp, row, rows } from './test/window';
+import { app } from './lib/state.svelte';
+import { fakeBackend, record, remoteError, source, type Backend } from './test/backend';
+import { expectAccessible, grid, renderApp, row, rows } from './test/window';
 
 let backend: Backend;
 
@@ -91,5 +92,51 @@ describe('statuses and themes', () => {
     } finally {
       delete (window as { matchMedia?: unknown }).matchMedia;
     }
+  });
+});
+
+describe('a key without a secret to give', () => {
+  it('is said gently when Rust refuses a reveal or copy the listing had not caught up with, and the buttons then disable', async () => {
+    backend.sources = [source({ name: 'prod', dialect: '003' })];
+    for (const name of ['remote-1', 'remote-2', 'remote-3']) backend.keys.push(record({ name, source: 'prod', mask: 'kd_…77aa' }));
+    backend.failing.copy_secret = backend.failing.reveal_secret = remoteError('prod', 'no_full_keys', 'its dialect does not return full keys, so keydeck has no secret for `remote-1`');
+    await renderApp();
+    await fireEvent.click(await screen.findByRole('button', { name: /^prod/ }));
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    const why = "Dialect 003's API returns no full keys, so keydeck has no secret for this key.";
+    const notes = () => screen.queryAllByRole('status').filter((s) => s.textContent!.includes(why));
+    /** Rust knows by now (a sync just changed the source); the window's listing does not yet. */
+    const rustKnows = (name: string) => (backend.keys.find((k) => k.name === name)!.cannot_reveal = { reason: 'no_full_keys', dialect: '003' });
+    const button = (pane: HTMLElement, name: string) => within(pane).getByRole('button', { name }) as HTMLButtonElement;
+    for (const [name, press] of [
+      ['remote-1', (pane: HTMLElement) => fireEvent.click(button(pane, 'Reveal'))],
+      ['remote-2', (pane: HTMLElement) => fireEvent.click(button(pane, 'Copy'))],
+      ['remote-3', () => (grid().focus(), fireEvent.keyDown(grid(), { key: 'c', ctrlKey: true }))],
+    ] as const) {
+      await fireEvent.dblClick(row(name));
+      const pane = await screen.findByRole('complementary', { name: `Details of ${name}` });
+      expect(button(pane, 'Copy').disabled, name).toBe(false);
+      rustKnows(name);
+      await press(pane);
+      await waitFor(() => expect(notes(), name).toHaveLength(1));
+      expect(screen.queryByRole('alert'), name).toBeNull();
+      expect(app.error, name).toBeNull();
+      // The listing and the details follow: Reveal and Copy disabled, the reason beside them.
+      await waitFor(() => expect(button(pane, 'Copy').disabled, name).toBe(true));
+      expect(button(pane, 'Reveal').disabled, name).toBe(true);
+      expect(within(pane).getByText(why).id).toBe('reveal-why');
+      app.explain(null);
+    }
+  });
+
+  it('says "revoked" gently when the key was revoked elsewhere a moment before a copy', async () => {
+    backend.failing.copy_secret = { code: 'key_revoked', message: 'key `stripe-live` is revoked and its secret was deleted', action: { kind: 'add_new_key' } };
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'End' });
+    await fireEvent.keyDown(grid(), { key: 'c', ctrlKey: true });
+    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent!.includes('This key is revoked; its secret is gone.'))).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });
