@@ -140,3 +140,44 @@ describe('a key without a secret to give', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('a generated key', () => {
+  async function addGenerated(name: string) {
+    await fireEvent.click(screen.getByRole('button', { name: '+ Add key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a key' });
+    await fireEvent.click(within(dialog).getByLabelText(/Generate a random secret/));
+    await fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: name } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Add key' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  }
+
+  it('is selected with its details open, and its secret can be copied once, by reference', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await addGenerated('new-generated');
+    await screen.findByRole('complementary', { name: 'Details of new-generated' });
+    expect(row('new-generated').getAttribute('aria-selected')).toBe('true');
+    expect(grid().getAttribute('aria-activedescendant')).toBe(row('new-generated').id);
+    const offer = screen.getByRole('button', { name: 'Copy the new secret' });
+    await expectAccessible('the new key offered for copying');
+    await fireEvent.click(offer);
+    await waitFor(() => expect(backend.last('copy_secret')).toEqual({ key: { source: 'local', id: 'id-new-generated' } }));
+    expect(await screen.findByText(/Copied the secret of/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Copy the new secret' })).toBeNull();
+    expect(backend.calls.filter((c) => c.cmd === 'copy_secret')).toHaveLength(1);
+    expect(backend.calls.some((c) => c.cmd === 'reveal_secret')).toBe(false);
+  });
+
+  it('is offered for copying only when generated', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.click(screen.getByRole('button', { name: '+ Add key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a key' });
+    await fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'typed-in' } });
+    await fireEvent.input(within(dialog).getByLabelText('Secret'), { target: { value: 'sk_test_typed_123456' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Add key' }));
+    await screen.findByRole('complementary', { name: 'Details of typed-in' });
+    expect(row('typed-in').getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByRole('button', { name: 'Copy the new secret' })).toBeNull();
+  });
+});

@@ -235,6 +235,20 @@ export class AppModel {
     }
   }
 
+  /** Selects a key and opens its details (a key just added): its row when a loaded page
+   *  holds it, else the details alone. */
+  async showKey(ref: KeyRef) {
+    for (const [n, keys] of Object.entries(this.pages)) {
+      const at = keys.findIndex((k) => k.id === ref.id && k.source === ref.source);
+      if (at >= 0) return this.openDetail(Number(n) * PAGE_SIZE + at);
+    }
+    try {
+      this.detail = await ipc.keyDetail(ref);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   closeDetail() {
     this.detail = null;
   }
