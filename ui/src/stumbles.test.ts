@@ -181,3 +181,62 @@ describe('a generated key', () => {
     expect(screen.queryByRole('button', { name: 'Copy the new secret' })).toBeNull();
   });
 });
+
+describe('narrow windows and the selected row', () => {
+  const resize = (width: number) => {
+    window.innerWidth = width;
+    window.dispatchEvent(new Event('resize'));
+  };
+  afterEach(() => resize(1024));
+
+  it('lays the details over the table under 760 px, with a close button, and beside it when wide', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.dblClick(row('stripe-live'));
+    let pane = await screen.findByRole('complementary', { name: 'Details of stripe-live' });
+    expect(pane.classList.contains('overlay')).toBe(false);
+    resize(700);
+    await waitFor(() => expect(pane.classList.contains('overlay')).toBe(true));
+    await expectAccessible('the details over the table');
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Close the details (Esc)' }));
+    expect(screen.queryByRole('complementary')).toBeNull();
+    await fireEvent.dblClick(row('github-ci'));
+    pane = await screen.findByRole('complementary', { name: 'Details of github-ci' });
+    expect(pane.classList.contains('overlay')).toBe(true);
+    resize(1280);
+    await waitFor(() => expect(pane.classList.contains('overlay')).toBe(false));
+  });
+
+  it('scrolls the selected row into view when its details open', async () => {
+    backend.keys = Array.from({ length: 150 }, (_, i) => record({ name: `key-${String(i).padStart(3, '0')}` }));
+    const scrolls: number[] = [];
+    // jsdom has no scrolling: record where the table is asked to scroll to.
+    HTMLElement.prototype.scrollTo = function (this: HTMLElement, options?: ScrollToOptions | number) {
+      if (this.classList.contains('scroller') && typeof options === 'object') scrolls.push(options.top ?? -1);
+    } as HTMLElement['scrollTo'];
+    try {
+      await renderApp();
+      await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+      // What a window's layout would say: 150 rows and the header, 600 px of them shown.
+      const scroller = document.querySelector('.scroller')!;
+      Object.defineProperty(scroller, 'scrollHeight', { value: 151 * 36 });
+      Object.defineProperty(scroller, 'clientHeight', { value: 600 });
+      grid().focus();
+      await fireEvent.keyDown(grid(), { key: 'End' });
+      for (let i = 0; i < 5; i++) await fireEvent.keyDown(grid(), { key: 'ArrowUp' });
+      const index = app.selectedIndex;
+      expect(index).toBe(144);
+      // The user scrolled away meanwhile (the mouse wheel): the table sits at its top again.
+      scrolls.length = 0;
+      await fireEvent.keyDown(grid(), { key: 'Enter' });
+      await screen.findByRole('complementary', { name: `Details of key-${String(index).padStart(3, '0')}` });
+      await waitFor(() => expect(scrolls.length).toBeGreaterThan(0));
+      const top = scrolls[scrolls.length - 1];
+      // The row's 36 px band lies within the 600 px the scroller shows from `top`.
+      expect(top).toBeLessThanOrEqual(index * 36);
+      expect(top + 600).toBeGreaterThanOrEqual((index + 1) * 36);
+    } finally {
+      delete (HTMLElement.prototype as { scrollTo?: unknown }).scrollTo;
+    }
+  });
+});

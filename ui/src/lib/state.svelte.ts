@@ -242,6 +242,7 @@ export class AppModel {
       const at = keys.findIndex((k) => k.id === ref.id && k.source === ref.source);
       if (at >= 0) return this.openDetail(Number(n) * PAGE_SIZE + at);
     }
+    this.selectedIndex = -1;
     try {
       this.detail = await ipc.keyDetail(ref);
     } catch (error) {
