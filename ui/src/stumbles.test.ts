@@ -240,3 +240,141 @@ describe('narrow windows and the selected row', () => {
     }
   });
 });
+
+describe("keydeck's own context menu", () => {
+  const menu = () => screen.queryByRole('menu');
+  const items = () => within(menu()!).getAllByRole('menuitem');
+  const item = (name: string) => within(menu()!).getByRole('menuitem', { name });
+  /** An item's reason for being disabled, or null when it is enabled. */
+  const why = (name: string) => {
+    const element = item(name);
+    if (element.getAttribute('aria-disabled') !== 'true') return null;
+    return document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? '(no reason)';
+  };
+  const rightClick = (element: Element) => fireEvent.contextMenu(element, { clientX: 300, clientY: 200 });
+
+  it('opens on a right-click with every action; the webview\'s own menu never shows outside text fields', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    expect(await rightClick(row('github-ci'))).toBe(false); // default prevented
+    expect(menu()!.getAttribute('aria-label')).toBe('Actions for github-ci');
+    expect(items().map((i) => i.getAttribute('aria-label'))).toEqual(['Copy', 'Reveal', 'Edit', 'Rotate', 'Revoke', 'Delete']);
+    expect(items().map((i) => i.getAttribute('aria-disabled'))).toEqual(Array(6).fill(null));
+    expect(row('github-ci').getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(item('Copy'));
+    await expectAccessible('the context menu');
+    await fireEvent.click(item('Copy'));
+    await waitFor(() => expect(backend.last('copy_secret')).toEqual({ key: { source: 'local', id: 'id-github-ci' } }));
+    expect(menu()).toBeNull();
+    expect(document.activeElement).toBe(grid());
+    // Anywhere else the webview's menu (Back, Reload, Inspect) is held back; text fields keep
+    // theirs (cut, copy, paste).
+    expect(await rightClick(screen.getByRole('button', { name: '+ Add key' }))).toBe(false);
+    expect(await rightClick(document.body)).toBe(false);
+    expect(menu()).toBeNull();
+    expect(await rightClick(screen.getByRole('searchbox', { name: 'Search keys' }))).toBe(true);
+  });
+
+  it('disables what cannot apply, with the reason: a revoked key, a remote key', async () => {
+    backend.sources = [source({ name: 'prod', dialect: '003' })];
+    backend.keys.push(
+      record({ name: 'remote-one', source: 'prod', cannot_reveal: { reason: 'no_full_keys', dialect: '003' }, cannot_revoke: { reason: 'no_revoke_request', dialect: '003' } }),
+    );
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await rightClick(row('slack-bot'));
+    const revoked = 'This key is revoked; its secret is gone.';
+    expect(['Copy', 'Reveal', 'Edit', 'Rotate', 'Revoke', 'Delete'].map(why)).toEqual([revoked, revoked, null, 'This key is revoked: give it no new secret, add a new key instead.', revoked, null]);
+    await expectAccessible('the context menu of a revoked key');
+    // A disabled item does nothing, and says why where it stands.
+    await fireEvent.click(item('Copy'));
+    expect(menu()).not.toBeNull();
+    expect(backend.last('copy_secret')).toBeUndefined();
+    await fireEvent.keyDown(menu()!, { key: 'Escape' });
+    await fireEvent.click(screen.getByRole('button', { name: /^prod/ }));
+    await waitFor(() => expect(rows().map((r) => r.dataset.keyName)).toEqual(['remote-one']));
+    await rightClick(row('remote-one'));
+    const remote = "A remote source's keys are changed on its server; keydeck only lists them.";
+    const noSecret = "Dialect 003's API returns no full keys, so keydeck has no secret for this key.";
+    expect(['Copy', 'Reveal', 'Edit', 'Rotate', 'Revoke', 'Delete'].map(why)).toEqual([
+      noSecret,
+      noSecret,
+      remote,
+      remote,
+      "Revoking is not part of dialect 003's API, and this source has no revoke request.",
+      remote,
+    ]);
+    for (const name of ['Copy', 'Reveal']) {
+      await fireEvent.keyDown(item(name), { key: 'Enter' });
+      expect(menu()).not.toBeNull();
+    }
+    expect(backend.last('copy_secret')).toBeUndefined();
+    expect(backend.last('reveal_secret')).toBeUndefined();
+    expect(screen.queryByRole('alert')).toBeNull();
+    await expectAccessible('the context menu of a remote key');
+  });
+
+  it('works from the keyboard: Shift+F10 or the menu key, arrows, Enter, Esc; the focus goes back to the row', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'End' }); // stripe-live
+    await fireEvent.keyDown(grid(), { key: 'F10', shiftKey: true });
+    expect(menu()!.getAttribute('aria-label')).toBe('Actions for stripe-live');
+    expect(document.activeElement).toBe(item('Copy'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(item('Reveal'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(item('Delete'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(menu()).toBeNull();
+    expect(document.activeElement).toBe(grid());
+    expect(grid().getAttribute('aria-activedescendant')).toBe(row('stripe-live').id);
+    expect(screen.queryByRole('complementary')).toBeNull();
+
+    // Each action is the one the detail pane and the keys do.
+    const choose = async (name: string) => {
+      await fireEvent.keyDown(grid(), { key: 'ContextMenu' });
+      while (document.activeElement !== item(name)) await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+      await fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
+      expect(menu()).toBeNull();
+    };
+    await choose('Revoke');
+    let dialog = await screen.findByRole('dialog', { name: 'Revoke stripe-live?' });
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(document.activeElement).toBe(grid()));
+    for (const [name, title] of [
+      ['Edit', 'Edit stripe-live'],
+      ['Rotate', 'Rotate stripe-live'],
+      ['Delete', 'Delete stripe-live?'],
+    ]) {
+      await choose(name);
+      dialog = await screen.findByRole('dialog', { name: title });
+      await fireEvent.keyDown(dialog, { key: 'Escape' });
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+      grid().focus();
+    }
+    await choose('Reveal');
+    const pane = await screen.findByRole('complementary', { name: 'Details of stripe-live' });
+    await waitFor(() => expect(within(pane).getByTestId('secret-value').textContent).toBe('sk_live_51HqLyjWDarjtT1zdp7dc9f3a'));
+    expect(backend.calls.filter((c) => c.cmd === 'reveal_secret')).toHaveLength(1);
+  });
+
+  it('closes on Esc, leaving the details open, and on a click outside it', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.dblClick(row('aws-deploy'));
+    await screen.findByRole('complementary', { name: 'Details of aws-deploy' });
+    await rightClick(row('aws-deploy'));
+    // Esc closes the menu alone, not the details behind it.
+    await fireEvent.keyDown(item('Copy'), { key: 'Escape' });
+    expect(menu()).toBeNull();
+    expect(screen.getByRole('complementary', { name: 'Details of aws-deploy' })).toBeTruthy();
+    await rightClick(row('aws-deploy'));
+    await fireEvent.mouseDown(item('Copy'));
+    expect(menu()).not.toBeNull();
+    await fireEvent.mouseDown(screen.getByRole('searchbox', { name: 'Search keys' }));
+    expect(menu()).toBeNull();
+  });
+});
