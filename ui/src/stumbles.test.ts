@@ -332,6 +332,15 @@ describe("keydeck's own context menu", () => {
     expect(document.activeElement).toBe(grid());
     expect(grid().getAttribute('aria-activedescendant')).toBe(row('stripe-live').id);
     expect(screen.queryByRole('complementary')).toBeNull();
+    // Another shortcut's dialog takes the focus, and the menu goes.
+    await fireEvent.keyDown(grid(), { key: 'ContextMenu' });
+    await fireEvent.keyDown(document.activeElement!, { key: 'n', ctrlKey: true });
+    const add = await screen.findByRole('dialog', { name: 'Add a key' });
+    expect(menu()).toBeNull();
+    expect(add.contains(document.activeElement)).toBe(true);
+    await fireEvent.keyDown(add, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    grid().focus();
 
     // Each action is the one the detail pane and the keys do.
     const choose = async (name: string) => {
