@@ -370,6 +370,14 @@ describe("keydeck's own context menu", () => {
     expect(backend.calls.filter((c) => c.cmd === 'reveal_secret')).toHaveLength(1);
   });
 
+  it('names a hostile key inert', async () => {
+    backend.keys.push(record({ name: 'invoice\u202Egnp.exe\x1b[2J' }));
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(5));
+    await rightClick(row('invoice\u202Egnp.exe\x1b[2J'));
+    expect(menu()!.getAttribute('aria-label')).toBe('Actions for invoice<U+202E>gnp.exe\\x1b[2J');
+  });
+
   it('closes on Esc, leaving the details open, and on a click outside it', async () => {
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(4));
