@@ -1,21 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
-import App from './App.svelte';
 import { step, wording } from './lib/next';
 import { app } from './lib/state.svelte';
 import { everyAction, fakeBackend, record, remoteError, source, type Backend } from './test/backend';
-
-/** A fresh window over the fake backend. */
-async function renderApp() {
-  app.reset();
-  void app.start();
-  return render(App, { props: { tableHeight: 600 } });
-}
-
-const rows = () => screen.queryAllByRole('row').filter((r) => r.getAttribute('aria-rowindex') !== '1');
-const row = (name: string) => rows().find((r) => r.dataset.keyName === name)!;
-const grid = () => screen.getByRole('grid', { name: 'Keys' });
+import { grid, renderApp, row, rows } from './test/window';
 
 let backend: Backend;
 

@@ -1,4 +1,5 @@
 // How dates read in the table: relative ("in 3 days", "5 min ago"), exact on hover; and sizes.
+import { clock } from './clock.svelte';
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
@@ -12,7 +13,8 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-export function relative(iso: string | null, now: number = Date.now()): string {
+/** Relative to the shared clock by default: markup that shows it follows the clock's ticks. */
+export function relative(iso: string | null, now: number = clock.now): string {
   if (!iso) return '—';
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   for (const [unit, size] of units) {

@@ -9,9 +9,11 @@ import type { ListQuery } from './bindings/ListQuery';
 import type { Settings } from './bindings/Settings';
 import type { SourceInfo } from './bindings/SourceInfo';
 import type { SyncProgress } from './bindings/SyncProgress';
+import type { Unable } from './bindings/Unable';
 import { DEFAULT_SETTINGS } from './bindings/defaults';
 import * as ipc from './ipc';
 import { asIpcError, type IpcError } from './ipc';
+import { unable } from './next';
 import { dueSources } from './resync';
 
 export const PAGE_SIZE = 200;
@@ -27,6 +29,14 @@ export function refOf(key: KeyRecord): KeyRef {
 export function syncError(source: SourceInfo | undefined): ErrorBody | null {
   const error = source?.last_error;
   return error && error.code !== 'cancelled' ? error : null;
+}
+
+/** Why Rust had no secret to give, when a failure is only that. */
+function refusal(failure: IpcError, sources: SourceInfo[]): Unable | null {
+  if (failure.code === 'key_revoked') return { reason: 'revoked' };
+  if (failure.remote?.kind !== 'no_full_keys') return null;
+  const dialect = sources.find((s) => s.name === failure.remote?.source)?.dialect;
+  return dialect ? { reason: 'no_full_keys', dialect } : null;
 }
 
 /** A sync under way: the progress reported so far, and whether a cancel was asked for. */
@@ -99,7 +109,17 @@ export class AppModel {
   fail(error: unknown) {
     const failure = asIpcError(error);
     // The user cancelled (a sync, a native confirmation): nothing went wrong.
-    if (failure.code !== 'cancelled') this.error = failure;
+    if (failure.code === 'cancelled') return;
+    // Rust refused a reveal or copy for a reason the listing had not caught up with (revoked
+    // from a terminal, a sync that changed the source): the words of a disabled button, and
+    // the listing and details brought up to date so the buttons disable.
+    const why = refusal(failure, this.sources);
+    if (why) {
+      this.note = unable(why);
+      void this.changed(this.detail && refOf(this.detail));
+      return;
+    }
+    this.error = failure;
   }
 
   /** Says gently why something cannot be done; `null` puts the note away. */
@@ -210,6 +230,21 @@ export class AppModel {
     this.selectedIndex = index;
     try {
       this.detail = await ipc.keyDetail(refOf(key));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Selects a key and opens its details (a key just added): its row when a loaded page
+   *  holds it, else the details alone. */
+  async showKey(ref: KeyRef) {
+    for (const [n, keys] of Object.entries(this.pages)) {
+      const at = keys.findIndex((k) => k.id === ref.id && k.source === ref.source);
+      if (at >= 0) return this.openDetail(Number(n) * PAGE_SIZE + at);
+    }
+    this.selectedIndex = -1;
+    try {
+      this.detail = await ipc.keyDetail(ref);
     } catch (error) {
       this.fail(error);
     }

@@ -151,6 +151,8 @@ export interface Backend {
   secrets: Record<string, string>;
   /** Commands that fail with this error body. */
   failing: Record<string, ErrorBody>;
+  /** Commands that answer only once this promise settles (a slow vault). */
+  holding: Record<string, Promise<unknown>>;
   /** What key_detail adds to a key, by id (notes, history…). */
   details: Record<string, Partial<KeyDetail>>;
   /** The progress a sync reports, one message per page, before it ends. */
@@ -187,6 +189,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
     settings: { ...DEFAULT_SETTINGS },
     secrets: { 'id-stripe-live': 'sk_live_51HqLyjWDarjtT1zdp7dc9f3a' },
     failing: {},
+    holding: {},
     details: {},
     syncProgress: [],
     holdSyncs: false,
@@ -213,6 +216,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
   const running = new Map<string, { finish: () => void; cancel: () => void }>();
   // Answers cross IPC as JSON: never hand the window the backend's own objects.
   mockIPC(async (cmd, payload) => {
+    await backend.holding[cmd];
     const answer = await respond(cmd, (payload ?? {}) as Record<string, unknown>);
     return answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
   });
