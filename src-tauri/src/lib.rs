@@ -8,6 +8,7 @@ mod error;
 mod handlers;
 pub mod ipc;
 pub mod live;
+mod notices;
 mod window;
 
 use std::collections::HashMap;
@@ -90,9 +91,11 @@ pub fn run() {
         // First: a second start on this vault focuses this window and goes no further.
         .plugin(live::one_window_per_vault(&home))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             window::create_main(app)?;
             live::follow_vault(app.handle());
+            notices::watch_expiry(app.handle());
             Ok(())
         })
         .manage(state)

@@ -40,6 +40,9 @@ pub struct Settings {
     /// Minutes after which the window lists a remote source again by itself (on a timer,
     /// and when it regains focus); 0 never does.
     pub resync_minutes: u32,
+    /// A desktop notification when a key (of any source) enters its warning window and when
+    /// it expires, once per key per event.
+    pub expiry_notifications: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             sync_max_mib: 256,
             sync_max_keys: 100_000,
             resync_minutes: 15,
+            expiry_notifications: true,
         }
     }
 }

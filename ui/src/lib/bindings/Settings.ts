@@ -24,4 +24,9 @@ sync_timeout_secs: number, sync_max_mib: number, sync_max_keys: number,
  * Minutes after which the window lists a remote source again by itself (on a timer,
  * and when it regains focus); 0 never does.
  */
-resync_minutes: number, };
+resync_minutes: number, 
+/**
+ * A desktop notification when a key (of any source) enters its warning window and when
+ * it expires, once per key per event.
+ */
+expiry_notifications: boolean, };

@@ -10,7 +10,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "sync_timeout_secs": 300,
   "sync_max_mib": 256,
   "sync_max_keys": 100000,
-  "resync_minutes": 15
+  "resync_minutes": 15,
+  "expiry_notifications": true
 };
 
 export const DEFAULT_QUERY: ListQuery = {

@@ -9,6 +9,7 @@ mod doctor;
 mod exchange;
 mod keyring_space;
 mod listing;
+mod notices;
 mod open;
 mod remote_revoke;
 mod secrets;
@@ -20,6 +21,7 @@ mod watch;
 
 pub use doctor::{DoctorReport, KeyringHealth};
 pub use exchange::{ImportPlan, OnDuplicate, OnStored};
+pub use notices::ExpiryNotice;
 pub use open::private_file;
 pub use remote_revoke::RemoteRevoke;
 pub use sources::{SourceInfo, SourceSpec};

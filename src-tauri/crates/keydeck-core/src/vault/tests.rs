@@ -809,3 +809,87 @@ async fn an_old_vaults_secrets_move_into_its_space_on_first_use() {
         vec!["key/00000000-orphan".to_string()]
     );
 }
+
+#[tokio::test]
+async fn expiry_notices_tell_each_key_once_per_event_and_date() {
+    let f = fixture().await;
+    let now = Utc::now();
+    for (name, expires) in [
+        ("gone", Some(now - Duration::hours(1))),
+        ("soon", Some(now + Duration::days(3))),
+        ("later", Some(now + Duration::days(30))),
+        ("never", None),
+        ("revoked", Some(now - Duration::hours(2))),
+    ] {
+        let new = NewKey {
+            expires_at: expires,
+            ..key(name)
+        };
+        f.vault.add(new, secret("s")).await.unwrap();
+    }
+    f.vault.revoke("revoked", None).await.unwrap();
+    let told = |notices: Vec<ExpiryNotice>| -> Vec<(String, KeyStatus)> {
+        notices
+            .into_iter()
+            .map(|n| (n.key.name, n.key.status))
+            .collect()
+    };
+
+    let first = f.vault.take_expiry_notices().await.unwrap();
+    let (title, body) = ExpiryNotice::words(&first).unwrap();
+    assert_eq!(title, "keydeck: keys have expired");
+    assert_eq!(body, "gone has expired\nsoon expires soon");
+    assert_eq!(
+        told(first),
+        [
+            ("gone".to_string(), KeyStatus::Expired),
+            ("soon".to_string(), KeyStatus::Expiring)
+        ]
+    );
+    assert!(
+        f.vault.take_expiry_notices().await.unwrap().is_empty(),
+        "told once"
+    );
+    assert_eq!(ExpiryNotice::words(&[]), None);
+
+    // A new date in the window is a new event; so is expiring.
+    let update = |at| KeyUpdate {
+        expires_at: Some(Some(at)),
+        ..KeyUpdate::default()
+    };
+    f.vault
+        .update("soon", update(now + Duration::days(2)))
+        .await
+        .unwrap();
+    f.vault
+        .update("later", update(now - Duration::minutes(1)))
+        .await
+        .unwrap();
+    let second = told(f.vault.take_expiry_notices().await.unwrap());
+    assert_eq!(
+        second,
+        [
+            ("later".to_string(), KeyStatus::Expired),
+            ("soon".to_string(), KeyStatus::Expiring)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn expiry_notice_words_are_inert_and_bounded() {
+    let f = fixture().await;
+    let soon = Utc::now() + Duration::days(1);
+    for name in ["<b>bold</b>\u{202e}evil", "k2", "k3", "k4", "k5"] {
+        let new = NewKey {
+            expires_at: Some(soon),
+            ..key(name)
+        };
+        f.vault.add(new, secret("s")).await.unwrap();
+    }
+    let notices = f.vault.take_expiry_notices().await.unwrap();
+    let (title, body) = ExpiryNotice::words(&notices).unwrap();
+    assert_eq!(title, "keydeck: keys expire soon");
+    assert!(body.starts_with("5 keys expire soon: "), "{body}");
+    assert!(body.ends_with(" and 2 more"), "{body}");
+    assert!(!body.contains('<') && !body.contains('\u{202e}'), "{body}");
+}

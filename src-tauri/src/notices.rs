@@ -1,0 +1,42 @@
+//! Desktop notifications for keys of any source that enter their warning window or expire:
+//! checked at start and every minute while the setting is on, each key told once per event
+//! (the vault remembers, so a restart does not tell again).
+
+use std::time::Duration;
+
+use keydeck_core::vault::ExpiryNotice;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+const CHECK_EVERY: Duration = Duration::from_secs(60);
+
+pub fn watch_expiry(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(CHECK_EVERY);
+        loop {
+            tick.tick().await;
+            let state = app.state::<AppState>();
+            let Ok(kd) = state.keydeck() else { return };
+            if !kd.settings().expiry_notifications {
+                continue;
+            }
+            let notices = match kd.vault().take_expiry_notices().await {
+                Ok(notices) => notices,
+                Err(err) => {
+                    eprintln!("keydeck: cannot check for expiring keys: {err}");
+                    continue;
+                }
+            };
+            let Some((title, body)) = ExpiryNotice::words(&notices) else {
+                continue;
+            };
+            let shown = app.notification().builder().title(title).body(body).show();
+            if let Err(err) = shown {
+                eprintln!("keydeck: cannot show a notification: {err}");
+            }
+        }
+    });
+}
