@@ -5,15 +5,39 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use keydeck_core::bulk::OnBulkProgress;
-use keydeck_core::model::KeyRef;
+use keydeck_core::model::{KeyRef, ALL_SOURCES};
 use keydeck_core::text::inert;
 use keydeck_core::{Error, Keydeck, ListQuery, Result};
 
-use crate::exit_code;
 use crate::output::{self, Table};
 use crate::stdout::Stdout;
+use crate::{exit_code, Command};
 
-pub async fn revoke_matching(
+/// `revoke` without a key: the filter its options give.
+pub async fn revoke(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode> {
+    let Command::Revoke {
+        pick,
+        reason,
+        search,
+        scope,
+        tag,
+        yes,
+        ..
+    } = command
+    else {
+        unreachable!("called for `revoke` only")
+    };
+    let query = ListQuery {
+        source: pick.source.filter(|s| s != ALL_SOURCES),
+        search,
+        scope,
+        tag,
+        ..ListQuery::default()
+    };
+    revoke_matching(kd, &query, reason, yes, json).await
+}
+
+async fn revoke_matching(
     kd: &Keydeck,
     query: &ListQuery,
     reason: Option<String>,

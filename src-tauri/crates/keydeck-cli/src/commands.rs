@@ -53,24 +53,7 @@ async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode
             let name = name.clone();
             return source::list(kd, &name, &list_query(command), json).await;
         }
-        Command::Revoke {
-            key: None,
-            pick,
-            reason,
-            search,
-            scope,
-            tag,
-            yes,
-        } => {
-            let query = ListQuery {
-                source: pick.source.filter(|s| s != ALL_SOURCES),
-                search,
-                scope,
-                tag,
-                ..ListQuery::default()
-            };
-            return bulk::revoke_matching(kd, &query, reason, yes, json).await;
-        }
+        Command::Revoke { key: None, .. } => return bulk::revoke(kd, command, json).await,
         Command::Import {
             file,
             format,
