@@ -29,7 +29,7 @@ describe('the keys table', () => {
     expect(within(row('github-ci')).getByText('expiring soon')).toBeTruthy();
     expect(row('slack-bot').className).toContain('dim');
     expect(screen.getByText('4 keys')).toBeTruthy();
-    expect(backend.lastListing()).toMatchObject({ query: { source: 'local', sort: 'name' }, offset: 0 });
+    expect(backend.lastListing()).toMatchObject({ query: { source: null, sort: 'name' }, offset: 0 });
   });
 
   it('keeps the DOM small with 100,000 keys', async () => {

@@ -49,7 +49,8 @@ describe('relative times', () => {
     await renderApp();
     const nav = screen.getByRole('navigation', { name: 'Sources' });
     await within(nav).findByText('synced 3 minutes ago');
-    const used = () => row('stripe-live').querySelectorAll('[role="gridcell"]')[5].textContent;
+    const lastUsed = () => [...document.querySelectorAll('[role="columnheader"]')].findIndex((h) => h.textContent?.includes('Last used'));
+    const used = () => row('stripe-live').querySelectorAll('[role="gridcell"]')[lastUsed()].textContent;
     await waitFor(() => expect(used()).toBe('34 seconds ago'));
     await vi.advanceTimersByTimeAsync(60_000);
     await waitFor(() => expect(used()).toBe('2 minutes ago'));
@@ -281,7 +282,7 @@ describe("keydeck's own context menu", () => {
       record({ name: 'remote-one', source: 'prod', cannot_reveal: { reason: 'no_full_keys', dialect: '003' }, cannot_revoke: { reason: 'no_revoke_request', dialect: '003' } }),
     );
     await renderApp();
-    await waitFor(() => expect(rows()).toHaveLength(4));
+    await waitFor(() => expect(rows()).toHaveLength(5));
     await rightClick(row('slack-bot'));
     const revoked = 'This key is revoked; its secret is gone.';
     expect(['Copy', 'Reveal', 'Edit', 'Rotate', 'Revoke', 'Delete'].map(why)).toEqual([revoked, revoked, null, 'This key is revoked: give it no new secret, add a new key instead.', revoked, null]);

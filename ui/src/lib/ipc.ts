@@ -1,6 +1,7 @@
 // The only module that calls Tauri's `invoke`: every command the window uses is here,
 // typed with the bindings generated from Rust (src/lib/bindings, see tests/bindings.rs).
 import { Channel, invoke } from '@tauri-apps/api/core';
+import type { BulkProgress } from './bindings/BulkProgress';
 import type { Commands } from './bindings/commands';
 import { DEFAULT_QUERY } from './bindings/defaults';
 import type { ErrorBody } from './bindings/ErrorBody';
@@ -70,8 +71,8 @@ async function call<C extends keyof Commands>(
   }
 }
 
-/** The window's first listing: Rust's default query, on the local vault. */
-export const defaultQuery: ListQuery = { ...DEFAULT_QUERY, source: 'local' };
+/** The window's first listing: Rust's default query, over every source (`source: null`). */
+export const defaultQuery: ListQuery = { ...DEFAULT_QUERY };
 
 /** One window of a listing: metadata only, never a secret. */
 export const listKeys = (query: ListQuery, offset: number, limit: number) =>
@@ -90,6 +91,10 @@ export const listSources = () => call('list_sources', {});
 export const addSource = (source: SourceInput) => call('add_source', { source });
 export const removeSource = (name: string) => call('remove_source', { name });
 /** Lists a source again; `onProgress` hears of each page as it arrives. */
+/** Revokes each key with one reason, with progress after each key; one key's failure is
+ *  its own line of the report. */
+export const revokeKeys = (keys: KeyRef[], reason: string | null, onProgress: (progress: BulkProgress) => void) =>
+  call('revoke_keys', { keys, reason, onProgress: new Channel<BulkProgress>(onProgress) });
 export const syncSource = (name: string, onProgress: (progress: SyncProgress) => void) =>
   call('sync_source', { name, onProgress: new Channel<SyncProgress>(onProgress) });
 /** Stops a running sync: it fails with `cancelled` and the source keeps its last listing. */

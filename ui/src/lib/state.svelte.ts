@@ -18,8 +18,13 @@ import { dueSources } from './resync';
 
 export const PAGE_SIZE = 200;
 export const LOCAL = 'local';
+/** The All keys view (`query.source` null); no source may have this name (Rust refuses it). */
+export const ALL = 'all';
 
 export const defaultSettings: Settings = DEFAULT_SETTINGS;
+
+/** A key's place in the bulk selection: ids are unique within a source only. */
+const checkKey = (key: KeyRecord) => `${key.source}\u0000${key.id}`;
 
 export function refOf(key: KeyRecord): KeyRef {
   return { source: key.source, id: key.id };
@@ -66,6 +71,14 @@ export class AppModel {
   /** The vault itself could not be opened: nothing else works. */
   fatal: IpcError | null = $state.raw(null);
 
+  /** Keys checked for a bulk action (Ctrl/Shift+click, Space, Ctrl+A), with their records. */
+  checked: Map<string, KeyRecord> = $state.raw(new Map());
+  /** The checked keys are every key the filter matches (Ctrl+A): revoking them asks for
+   *  their number typed. */
+  checkedAll = $state(false);
+  /** Where a Shift+click or Shift+arrow range starts. */
+  #anchor = -1;
+
   #generation = 0;
   #inflight = new Set<number>();
 
@@ -86,12 +99,26 @@ export class AppModel {
     this.error = null;
     this.note = null;
     this.fatal = null;
+    this.clearChecks();
     this.#generation++;
     this.#inflight.clear();
   }
 
+  /** The view: a source's name, or ALL (every source, once any remote source exists; with
+   *  none, every key is the vault's and the view is the vault). */
   get source(): string {
-    return this.query.source ?? LOCAL;
+    return this.query.source ?? (this.sources.length > 0 ? ALL : LOCAL);
+  }
+
+  /** Keys in every source, for the sidebar. */
+  get allCount(): number {
+    return this.sources.reduce((sum, s) => sum + Number(s.key_count), this.localCount);
+  }
+
+  /** Shows one source (`null`: every source) with its filters reset, so a filter set on
+   *  one source never silently empties another. */
+  showSource(source: string | null) {
+    this.setQuery({ source, search: null, status: null, scope: null, tag: null });
   }
 
   get sourceInfo(): SourceInfo | undefined {
@@ -160,6 +187,8 @@ export class AppModel {
   /** Changes the query and reloads from the first page. */
   setQuery(change: Partial<ListQuery>) {
     this.query = { ...this.query, ...change };
+    // Checks belong to the listing they were made in.
+    this.clearChecks();
     this.selectedIndex = -1;
     this.note = null;
     this.detail = null;
@@ -222,6 +251,72 @@ export class AppModel {
     // A note was about the key selected when it was given.
     if (next !== this.selectedIndex) this.note = null;
     this.selectedIndex = next;
+  }
+
+  isChecked(key: KeyRecord | undefined): boolean {
+    return !!key && this.checked.has(checkKey(key));
+  }
+
+  /** Ctrl+click, Space: checks or unchecks row `index`; a first check takes the current row
+   *  along, as a file manager does. */
+  toggle(index: number) {
+    const key = this.rowAt(index);
+    if (!key) return;
+    const next = new Map(this.checked);
+    const current = this.selected;
+    if (next.size === 0 && current && this.selectedIndex !== index) next.set(checkKey(current), current);
+    if (next.has(checkKey(key))) next.delete(checkKey(key));
+    else next.set(checkKey(key), key);
+    this.#setChecks(next, false);
+    this.select(index);
+    this.#anchor = index;
+  }
+
+  /** Plain click: this row only, and the start of any range. */
+  pick(index: number) {
+    this.clearChecks();
+    this.select(index);
+    this.#anchor = this.selectedIndex;
+  }
+
+  /** Shift+click, Shift+↑↓: checks the rows from the anchor to `index` (loaded first). */
+  async extend(index: number) {
+    const anchor = this.#anchor >= 0 ? this.#anchor : Math.max(this.selectedIndex, 0);
+    this.select(index);
+    const [from, to] = anchor <= this.selectedIndex ? [anchor, this.selectedIndex] : [this.selectedIndex, anchor];
+    await this.ensureRows(from, to);
+    const next = new Map<string, KeyRecord>();
+    for (let i = from; i <= to; i++) {
+      const key = this.rowAt(i);
+      if (key) next.set(checkKey(key), key);
+    }
+    this.#setChecks(next, false);
+    this.#anchor = anchor;
+  }
+
+  /** Ctrl+A: every key the search and filters match, read a thousand at a time. */
+  async checkAll() {
+    const generation = this.#generation;
+    const next = new Map<string, KeyRecord>();
+    try {
+      for (let offset = 0; offset < this.matching; offset += 1000) {
+        const page = await ipc.listKeys(this.query, offset, 1000);
+        if (generation !== this.#generation) return;
+        for (const key of page.keys) next.set(checkKey(key), key);
+      }
+      this.#setChecks(next, next.size > 1);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  clearChecks() {
+    this.#setChecks(new Map(), false);
+  }
+
+  #setChecks(keys: Map<string, KeyRecord>, all: boolean) {
+    this.checked = keys;
+    this.checkedAll = all;
   }
 
   async openDetail(index = this.selectedIndex) {

@@ -174,7 +174,7 @@ function matches(key: KeyRecord, q: ListQuery): boolean {
   return (
     (q.source == null || key.source === q.source) &&
     (!search ||
-      [key.name, key.id, key.owner ?? '', ...key.scopes, ...key.tags].some((v) => v.toLowerCase().includes(search))) &&
+      [key.name, key.id, key.owner ?? '', key.env ?? '', ...key.scopes, ...key.tags].some((v) => v.toLowerCase().includes(search))) &&
     (q.status == null || key.status === q.status) &&
     (q.scope == null || key.scopes.includes(q.scope)) &&
     (!q.hide_inactive || (key.status !== 'revoked' && key.status !== 'expired'))
@@ -308,6 +308,28 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         key.cannot_reveal = { reason: 'revoked' };
         key.cannot_revoke = { reason: 'revoked' };
         return key;
+      }
+      case 'revoke_keys': {
+        // As Rust does: each key on its own, progress after each; a key of a source without
+        // a revoke request (`cannot_revoke`) fails with Rust's words, the others go on.
+        const refs = args.keys as { source: string; id: string }[];
+        const progress = channel(JSON.parse(JSON.stringify(args.onProgress)));
+        const outcomes = refs.map((ref, n) => {
+          const key = backend.keys.find((k) => k.source === ref.source && k.id === ref.id)!;
+          progress.send({ done: n + 1, total: refs.length });
+          if (key.cannot_revoke) {
+            const error = remoteError(key.source, 'no_revoke_template', 'has no revoke request');
+            return { source: key.source, id: key.id, name: key.name, error };
+          }
+          key.status = 'revoked';
+          key.revoke_reason = (args.reason as string) ?? null;
+          key.cannot_reveal = { reason: 'revoked' };
+          key.cannot_revoke = { reason: 'revoked' };
+          return { source: key.source, id: key.id, name: key.name, error: null };
+        });
+        progress.end();
+        const failed = outcomes.filter((o) => o.error).length;
+        return { done: outcomes.length - failed, failed, keys: outcomes };
       }
       case 'delete_key':
       case 'remove_source':
