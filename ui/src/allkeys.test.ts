@@ -116,6 +116,12 @@ describe('the bulk selection', () => {
     await fireEvent.keyDown(table, { key: ' ' });
     await fireEvent.keyDown(table, { key: 'ArrowDown', shiftKey: true });
     await waitFor(() => expect(screen.getByRole('region', { name: 'Selection' }).textContent).toContain('2 keys selected'));
+    // Delete revokes the checked keys, after asking.
+    await fireEvent.keyDown(table, { key: 'Delete' });
+    const asked = await screen.findByRole('dialog');
+    expect(asked.textContent).toContain('Revoke 2 keys?');
+    await fireEvent.keyDown(asked, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     await fireEvent.keyDown(table, { key: 'Escape' });
     expect(screen.queryByRole('region', { name: 'Selection' })).toBeNull();
 
