@@ -102,6 +102,7 @@ describe('the bulk selection', () => {
     expect(backend.last('revoke_keys')).toMatchObject({ reason: 'CI moved' });
     expect((backend.last('revoke_keys')!.keys as { source: string }[]).map((k) => k.source)).toEqual(['team', 'team', 'ops']);
 
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Done' }));
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Selection' })).toBeNull());
     await waitFor(() => expect(within(row('team-ci')).getByText('revoked')).toBeTruthy());
