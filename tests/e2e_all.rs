@@ -145,8 +145,13 @@ async fn all_keys_in_one_view_and_a_bulk_revoke_across_two_sources() {
     let status = app
         .find(By::Css("select[aria-label='Filter by status']"))
         .await;
-    let status = thirtyfour::components::SelectElement::new(&status).await.unwrap();
-    status.select_by_visible_text("Expiring soon").await.unwrap();
+    let status = thirtyfour::components::SelectElement::new(&status)
+        .await
+        .unwrap();
+    status
+        .select_by_visible_text("Expiring soon")
+        .await
+        .unwrap();
     app.wait_rows(&["team-ci"]).await;
     status.select_by_visible_text("Any status").await.unwrap();
     app.wait_rows(&everything).await;
@@ -185,5 +190,34 @@ async fn all_keys_in_one_view_and_a_bulk_revoke_across_two_sources() {
         assert_eq!(status_of(&served, name), "revoked", "on its server");
     }
     app.wait_js("return [...document.querySelectorAll('[data-key-name=team-ci] [role=gridcell]')].some(c => c.innerText.includes('revoked'))").await;
+
+    // keydeck's own menu on a right-click, never the webview's.
+    clear(&search).await;
+    app.wait_rows(&everything).await;
+    let row = app.find(By::Css("[data-key-name='team-web']")).await;
+    app.driver
+        .action_chain()
+        .context_click_element(&row)
+        .perform()
+        .await
+        .unwrap();
+    app.wait_js(
+        "return document.querySelector('[role=menu]')?.innerText.includes('Revoke') === true",
+    )
+    .await;
+    assert_eq!(
+        app.axe().await,
+        Vec::<String>::new(),
+        "axe on the context menu"
+    );
+    app.screenshot("context-menu").await;
+    app.press(Key::Escape).await;
+
+    // A narrow window: the details lie over the table instead of squeezing it.
+    app.driver.set_window_rect(0, 0, 700, 760).await.unwrap();
+    app.open_detail("alpha-local").await;
+    app.wait_js("return document.querySelector('aside.overlay') !== null")
+        .await;
+    app.screenshot("narrow-window").await;
     app.stop().await;
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { step, wording } from './lib/next';
+import { columnChoice } from './lib/columns.svelte';
 import { app } from './lib/state.svelte';
 import { everyAction, fakeBackend, record, remoteError, source, type Backend } from './test/backend';
 import { grid, renderApp, row, rows } from './test/window';
@@ -581,6 +582,7 @@ describe('text from outside is inert', () => {
   });
 
   it('renders hostile names, scopes, masks and owners in the table as markers', async () => {
+    if (!columnChoice.shows('owner')) columnChoice.toggle('owner');
     await renderApp();
     await waitFor(() => expect(rows()).toHaveLength(hostile.length));
     const text = grid().textContent!;

@@ -74,6 +74,25 @@ describe('the All keys view', () => {
   });
 });
 
+describe('the column choice', () => {
+  it('hides and shows the optional columns, and remembers the choice', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(7));
+    expect(headers()).toEqual(expect.arrayContaining(['Env', 'Tags']));
+    expect(headers()).not.toContain('Owner'); // until asked for
+    const choice = screen.getByRole('group', { name: 'Columns to show' });
+    await fireEvent.click(within(choice).getByLabelText('Env'));
+    await waitFor(() => expect(headers()).not.toContain('Env'));
+    await fireEvent.click(within(choice).getByLabelText('Owner'));
+    await waitFor(() => expect(headers()).toContain('Owner'));
+    expect(JSON.parse(localStorage.getItem('keydeck.hiddenColumns')!)).toEqual(['env']);
+    await expectAccessible('the column choice');
+    // Back as it was for the other tests.
+    await fireEvent.click(within(choice).getByLabelText('Env'));
+    await fireEvent.click(within(choice).getByLabelText('Owner'));
+  });
+});
+
 describe('the bulk selection', () => {
   it('checks rows with Ctrl+click and Shift+click and revokes them with one reason, with a report', async () => {
     await renderApp();
