@@ -214,7 +214,26 @@ async fn all_keys_in_one_view_and_a_bulk_revoke_across_two_sources() {
     app.press(Key::Escape).await;
 
     // A narrow window: the details lie over the table instead of squeezing it.
-    app.driver.set_window_rect(0, 0, 700, 760).await.unwrap();
+    // Resized as a person would (WebKitWebDriver does not resize a window without a
+    // window manager); the window is found by its process.
+    let pid = support::app_pids(h)[0].to_string();
+    let resized = std::process::Command::new("xdotool")
+        .args([
+            "search",
+            "--onlyvisible",
+            "--pid",
+            &pid,
+            "--name",
+            ".",
+            "windowsize",
+            "%@",
+            "900",
+            "760",
+        ])
+        .status()
+        .unwrap();
+    assert!(resized.success(), "xdotool resized the window");
+    app.wait_js("return window.innerWidth < 1200").await;
     app.open_detail("alpha-local").await;
     app.wait_js("return document.querySelector('aside.overlay') !== null")
         .await;

@@ -14,7 +14,9 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /** Relative to the shared clock by default: markup that shows it follows the clock's ticks. */
-export function relative(iso: string | null, now: number = clock.now): string {
+// Reading clock.now renders the text again at each tick; Date.now() is the time of this
+// render (the tick may be 20 s old, which made a sync just done read "in 6 seconds").
+export function relative(iso: string | null, now: number = Math.max(clock.now, Date.now())): string {
   if (!iso) return '—';
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   for (const [unit, size] of units) {
