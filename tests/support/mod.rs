@@ -286,11 +286,12 @@ impl App {
         self.button(text).await.click().await.unwrap();
     }
 
-    /// Types into the form field labelled `label` (inside the open dialog, if any).
+    /// Types into the form field labelled `label` in the open dialog (the toolbar's column
+    /// choice has labels of the same words).
     pub async fn fill(&self, label: &str, text: &str) {
         let field = self
             .find(By::XPath(format!(
-                "//label[normalize-space(text())='{label}']//*[self::input or self::textarea or self::select]"
+                "//*[@role='dialog']//label[normalize-space(text())='{label}']//*[self::input or self::textarea or self::select]"
             )))
             .await;
         field.clear().await.unwrap();
