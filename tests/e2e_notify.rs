@@ -53,8 +53,13 @@ impl Monitor {
         Monitor { child, seen }
     }
 
+    /// This test's notifications: other tests' windows may run beside it, and its keys'
+    /// names all start with `notify-`.
     fn notifies(&self) -> usize {
-        self.seen.lock().unwrap().matches("member=Notify").count()
+        let seen = self.seen.lock().unwrap();
+        seen.split("method call")
+            .filter(|call| call.contains("member=Notify") && call.contains("notify-"))
+            .count()
     }
 
     fn text(&self) -> String {
@@ -102,8 +107,8 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
     let soon = in_days(3);
     cli(
         server.path(),
-        &["add", "team-ci", "--expires", &soon],
-        "team-ci-secret-0123456789abcdef",
+        &["add", "notify-team-ci", "--expires", &soon],
+        "notify-team-ci-secret-0123456789abcdef",
     );
     let served = Served::start(&keydeck_cli(), server.path(), "002", &[]);
 
@@ -111,18 +116,18 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
     let in_two = in_days(2);
     cli(
         home.path(),
-        &["add", "deploy-token", "--expires", &in_two],
+        &["add", "notify-deploy", "--expires", &in_two],
         "deploy-secret-0123456789abcdef",
     );
     cli(
         home.path(),
-        &["add", "fresh-token", "--expires", &in_days(90)],
+        &["add", "notify-fresh", "--expires", &in_days(90)],
         "fresh-secret-0123456789abcdef",
     );
     let gone = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     cli(
         home.path(),
-        &["add", "old-token", "--expires", &gone],
+        &["add", "notify-old", "--expires", &gone],
         "old-secret-0123456789abcdef",
     );
     let source = [
@@ -160,12 +165,12 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
         "one notification for them all:\n{seen}"
     );
     assert!(seen.contains("keydeck: keys have expired"), "{seen}");
-    assert!(seen.contains("old-token has expired"), "{seen}");
+    assert!(seen.contains("notify-old has expired"), "{seen}");
     assert!(
-        seen.contains("2 keys expire soon: deploy-token, team-ci (team)"),
+        seen.contains("2 keys expire soon: notify-deploy, notify-team-ci (team)"),
         "both sources' keys, soonest first:\n{seen}"
     );
-    assert!(!seen.contains("fresh-token"), "{seen}");
+    assert!(!seen.contains("notify-fresh"), "{seen}");
 
     // Started again: nothing new to tell.
     run_window(home.path(), Duration::from_secs(3));
@@ -178,7 +183,7 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
     );
     cli(
         home.path(),
-        &["edit", "fresh-token", "--expires", &in_two],
+        &["edit", "notify-fresh", "--expires", &in_two],
         "",
     );
     run_window(home.path(), Duration::from_secs(3));
