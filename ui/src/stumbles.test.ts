@@ -409,3 +409,27 @@ describe("keydeck's own context menu", () => {
     expect(menu()).toBeNull();
   });
 });
+
+describe('expiry presets', () => {
+  it('set the expiry 30, 90 or 365 days from now, or none, in one click', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    const dialog = await screen.findByRole('dialog', { name: 'Add a key' });
+    await fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'ninety' } });
+    await fireEvent.input(within(dialog).getByLabelText('Secret'), { target: { value: 'sk_test_ninety_123456789' } });
+    const presets = within(dialog).getByRole('group', { name: 'Expires in' });
+    await fireEvent.click(within(presets).getByRole('button', { name: 'Never' }));
+    expect((within(dialog).getByLabelText('Expires') as HTMLInputElement).value).toBe('');
+    await fireEvent.click(within(presets).getByRole('button', { name: '90 days' }));
+    expect((within(dialog).getByLabelText('Expires') as HTMLInputElement).value).not.toBe('');
+    await expectAccessible('the add dialog with its presets');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Add key' }));
+    await waitFor(() => expect(backend.last('add_key')).toBeTruthy());
+    const at = Date.parse((backend.last('add_key')!.key as { expires_at: string }).expires_at);
+    const days = (at - Date.now()) / 86_400_000;
+    // The input holds minutes: within a minute of 90 days from now.
+    expect(days).toBeGreaterThan(89.99);
+    expect(days).toBeLessThan(90.01);
+  });
+});

@@ -275,8 +275,8 @@ pub struct MetaArgs {
     /// Environment, e.g. prod or staging.
     #[arg(long, value_name = "E")]
     pub env: Option<String>,
-    /// Expiry time (RFC 3339, e.g. 2027-01-31T00:00:00Z).
-    #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+    /// Expiry time: RFC 3339 (2027-01-31T00:00:00Z), or days from now (30d, 90d, 365d).
+    #[arg(long, value_parser = parse_time, value_name = "RFC3339|DAYSd")]
     pub expires: Option<DateTime<Utc>>,
     #[arg(long)]
     pub notes: Option<String>,
@@ -298,6 +298,33 @@ fn dialect_or_detect() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(DialectId::VARIANTS.iter().copied().chain(["detect"]))
 }
 
+/// An RFC 3339 time, or `Nd`: N days from now (the presets people pick: 30d, 90d, 365d).
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Some(days) = s.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
+        if !(1..=36_500).contains(&days) {
+            return Err(format!(
+                "{days} days: give 1 to 36500 days, or an RFC 3339 time"
+            ));
+        }
+        return Ok(Utc::now() + chrono::Duration::days(days));
+    }
     keydeck_core::exchange::parse_time(s).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_takes_days_from_now_or_an_rfc3339_time() {
+        let in_90 = parse_time("90d").unwrap();
+        let days = (in_90 - Utc::now()).num_minutes() as f64 / 1440.0;
+        assert!((89.99..=90.0).contains(&days), "{days}");
+        assert_eq!(
+            parse_time("2027-01-31T00:00:00Z").unwrap().to_rfc3339(),
+            "2027-01-31T00:00:00+00:00"
+        );
+        assert!(parse_time("0d").unwrap_err().contains("1 to 36500 days"));
+        assert!(parse_time("next week").is_err());
+    }
 }
