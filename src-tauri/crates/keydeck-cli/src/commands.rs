@@ -13,15 +13,13 @@ use crate::{bulk, files, keys, serve, source, Cli, Command};
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
     // What needs no vault.
-    match &cli.command {
-        Command::Serve {
-            print_openapi: Some(dialect),
-            ..
-        } => {
-            outln!("{}", keydeck_core::remote::openapi(*dialect));
-            return Ok(ExitCode::SUCCESS);
-        }
-        _ => {}
+    if let Command::Serve {
+        print_openapi: Some(dialect),
+        ..
+    } = &cli.command
+    {
+        outln!("{}", keydeck_core::remote::openapi(*dialect));
+        return Ok(ExitCode::SUCCESS);
     }
     let home = match cli.home {
         Some(home) => home,
