@@ -310,8 +310,10 @@ export class AppModel {
     }
   }
 
+  /** Lets go of every check; a range starts from the current row again. */
   clearChecks() {
     this.#setChecks(new Map(), false);
+    this.#anchor = -1;
   }
 
   #setChecks(keys: Map<string, KeyRecord>, all: boolean) {
