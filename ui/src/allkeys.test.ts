@@ -111,6 +111,7 @@ describe('the bulk selection', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Revoke…' }));
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain('Revoke 3 keys?');
+    expect(dialog.textContent).toContain('on its own, in team and ops.');
     await fireEvent.input(within(dialog).getByLabelText(/Reason/), { target: { value: 'CI moved' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke 3' }));
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toContain('2 revoked, 1 failed.'));
