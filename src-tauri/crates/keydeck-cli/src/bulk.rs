@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use keydeck_core::bulk::OnBulkProgress;
-use keydeck_core::model::{KeyRef, ALL_SOURCES};
+use keydeck_core::model::{KeyRef, ALL_SOURCES, LOCAL_SOURCE};
 use keydeck_core::text::inert;
 use keydeck_core::{Error, Keydeck, ListQuery, Result};
 
@@ -34,6 +34,10 @@ pub async fn revoke(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCo
         tag,
         ..ListQuery::default()
     };
+    // A misspelt source would match nothing and look like "nothing to revoke".
+    if let Some(name) = query.source.as_deref().filter(|s| *s != LOCAL_SOURCE) {
+        kd.vault().source(name).await?;
+    }
     revoke_matching(kd, &query, reason, yes, json).await
 }
 

@@ -236,6 +236,16 @@ fn revoke_matching_keys_across_sources_reports_each_key() {
         .json();
     assert_eq!(local["revoke_reason"], "CI moved");
 
+    // A source nobody has is an error, not "nothing to revoke".
+    let typo = client.run(
+        &[
+            "revoke", "--search", "ci-", "--source", "tema", "--reason", "x", "--yes",
+        ],
+        None,
+    );
+    assert_eq!(typo.code, 3, "{typo:?}");
+    assert!(typo.stderr.contains("no source named `tema`"), "{typo:?}");
+
     // A tag filter on the vault; nothing left to revoke is said, not an error.
     let again = client
         .run(&["revoke", "--tag", "ci", "--reason", "x", "--yes"], None)
