@@ -283,3 +283,34 @@ fn revoke_matching_keys_across_sources_reports_each_key() {
         "{failed}"
     );
 }
+
+#[test]
+fn a_revoked_key_its_server_stops_listing_is_reported_gone() {
+    // Dialect 004 does not list revoked keys: after the revoke, the key is gone.
+    let server_home = server(&[("gone-soon", &[]), ("stays", &[])]);
+    let served = common::serve(&server_home, "004", &["--allow-revoke"]);
+    let client = Home::new();
+    let template = "DELETE /api/v1/users/{user_id}/auth/keys/{id}";
+    add_source(
+        &client,
+        "users",
+        &served,
+        "004",
+        &["--user-id", "u1", "--revoke", template],
+    );
+    let done = client
+        .run(&["revoke", "gone-soon", "--source", "users"], None)
+        .ok();
+    assert!(done.stdout.contains("it is no longer listed"), "{done:?}");
+    let left = client
+        .run(&["list", "--source", "users", "--json"], None)
+        .ok()
+        .json();
+    let names: Vec<&str> = left["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["stays"]);
+}

@@ -61,8 +61,11 @@ impl Keydeck {
             let (name, error) = match revoked {
                 Ok(revoked) => (revoked.name().to_string(), None),
                 Err(err) => {
-                    let name = self.find(Some(&target.source), &target.id).await;
-                    let name = name.map(|k| k.name).unwrap_or_else(|_| target.id.clone());
+                    let key = self.vault().key_by_id(&target.source, &target.id).await;
+                    let name = key
+                        .ok()
+                        .flatten()
+                        .map_or_else(|| target.id.clone(), |k| k.name);
                     (name, Some(ErrorBody::from(&err)))
                 }
             };

@@ -182,7 +182,12 @@ impl Vault {
 
     /// Lists keys; a search and filters narrow it, all in SQL. Never touches the keyring.
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<KeyRecord>> {
-        let rows: Vec<KeyRow> = self.listing(query).sqlx_as().fetch_all(&self.pool).await?;
+        self.records(&self.listing(query)).await
+    }
+
+    /// The keys a `SELECT *` over [`Vault::select_keys`] (or the listing) reads.
+    async fn records(&self, sql: &Sql) -> Result<Vec<KeyRecord>> {
+        let rows: Vec<KeyRow> = sql.sqlx_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(KeyRecord::try_from).collect()
     }
 
@@ -234,12 +239,8 @@ impl Vault {
             .bind(i64::from(limit))
             .push(" OFFSET ")
             .bind(i64::from(offset));
-        let rows: Vec<KeyRow> = page.sqlx_as().fetch_all(&self.pool).await?;
         Ok(KeyPage {
-            keys: rows
-                .into_iter()
-                .map(KeyRecord::try_from)
-                .collect::<Result<_>>()?,
+            keys: self.records(&page).await?,
             offset,
             matching: matching as u32,
             total: total as u32,
@@ -279,6 +280,17 @@ impl Vault {
         Ok(record)
     }
 
+    /// The key of `source` with exactly this id, if there is one: for the program's own
+    /// lookups of a key it already knows, where a person's name is not loosened or suggested.
+    pub async fn key_by_id(&self, source: &str, id: &str) -> Result<Option<KeyRecord>> {
+        let mut sql = self.select_keys("SELECT *");
+        sql.push(" AND source = ")
+            .bind(source)
+            .push(" AND id = ")
+            .bind(id);
+        Ok(self.records(&sql).await?.pop())
+    }
+
     /// One key by id or name, in `source` or in any source. A name or id that several
     /// remote sources list (and the vault does not) is ambiguous: pick a source.
     pub async fn find(&self, source: Option<&str>, id_or_name: &str) -> Result<KeyRecord> {
@@ -293,11 +305,7 @@ impl Vault {
             .push(") ORDER BY (source = 'local') DESC, (id = ")
             .bind(id_or_name)
             .push(") DESC, source LIMIT 2");
-        let rows: Vec<KeyRow> = sql.sqlx_as().fetch_all(&self.pool).await?;
-        let mut found = rows
-            .into_iter()
-            .map(KeyRecord::try_from)
-            .collect::<Result<Vec<_>>>()?;
+        let mut found = self.records(&sql).await?;
         match found.len() {
             0 => self.find_loosely(source, id_or_name).await,
             2 if found[0].source != LOCAL_SOURCE && found[0].source != found[1].source => {
@@ -320,11 +328,7 @@ impl Vault {
         sql.push(" AND name = ")
             .bind(name)
             .push(" COLLATE NOCASE ORDER BY (source = 'local') DESC, source, name LIMIT 2");
-        let rows: Vec<KeyRow> = sql.sqlx_as().fetch_all(&self.pool).await?;
-        let mut found = rows
-            .into_iter()
-            .map(KeyRecord::try_from)
-            .collect::<Result<Vec<_>>>()?;
+        let mut found = self.records(&sql).await?;
         match found.len() {
             0 => Err(Error::NotFound(
                 name.to_string(),

@@ -9,7 +9,7 @@ use super::Vault;
 use crate::remote::client::{error_from_answer, Endpoint};
 use crate::remote::error::Redactor;
 use crate::remote::{Client, RemoteError, RemoteErrorKind};
-use crate::{Error, KeyRecord, KeyStatus, Result};
+use crate::{KeyRecord, KeyStatus, Result};
 
 /// What a remote revoke found when it listed the source again.
 #[derive(Debug, Clone, Serialize)]
@@ -87,14 +87,14 @@ impl Vault {
             .into());
         }
         self.sync_source(&info.name, client).await?;
-        match self.find(Some(&info.name), &record.id).await {
-            Err(Error::NotFound(..)) => Ok(RemoteRevoke::Gone {
+        match self.key_by_id(&info.name, &record.id).await? {
+            None => Ok(RemoteRevoke::Gone {
                 id: record.id.clone(),
             }),
-            Ok(after) if after.status == KeyStatus::Revoked => Ok(RemoteRevoke::Revoked {
+            Some(after) if after.status == KeyStatus::Revoked => Ok(RemoteRevoke::Revoked {
                 key: Box::new(after),
             }),
-            Ok(after) => Err(unsupported(
+            Some(after) => Err(unsupported(
                 &info.name,
                 format!(
                     "the server accepted the revoke request but still lists `{}` as {}",
@@ -102,7 +102,6 @@ impl Vault {
                     after.status.as_str()
                 ),
             )),
-            Err(other) => Err(other),
         }
     }
 }
