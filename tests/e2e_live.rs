@@ -8,7 +8,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::{app_binary, app_pids, cli, wait_until, App};
+use support::{app_binary, app_pids, cli, launch, wait_until, App};
 
 /// The sidebar's count of local keys, as a JS expression.
 const LOCAL_COUNT: &str = "[...document.querySelectorAll('nav button')]
@@ -64,19 +64,9 @@ async fn the_window_follows_the_cli_and_a_second_start_focuses_it() {
 /// `READY` line gives, checking they fall between the start and the line's arrival.
 fn ready_mark(home: &std::path::Path) -> u128 {
     use std::io::{BufRead, BufReader};
-    let webview = tempfile::tempdir().unwrap();
     let before = keydeck_core::process::monotonic_ns();
-    let mut app = Command::new(app_binary())
-        .env("KEYDECK_HOME", home)
-        .env("KEYDECK_BENCH_READY", "1")
-        .env("XDG_DATA_HOME", webview.path().join("data"))
-        .env("XDG_CACHE_HOME", webview.path().join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = app.stdout.take().unwrap();
+    let mut app = launch(home, true);
+    let stdout = app.child.stdout.take().unwrap();
     let (line, got) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut first = String::new();
@@ -85,8 +75,7 @@ fn ready_mark(home: &std::path::Path) -> u128 {
     });
     let first = got.recv_timeout(Duration::from_secs(60));
     let after = keydeck_core::process::monotonic_ns();
-    let _ = app.kill();
-    let _ = app.wait();
+    drop(app);
     let first = first.expect("a READY line within 60 s");
     let ns: u128 = first
         .strip_prefix("READY ")

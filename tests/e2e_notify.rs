@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use keydeck_testkit::Served;
-use support::{app_binary, cli, keydeck_cli, settings};
+use support::{cli, keydeck_cli, launch, settings};
 
 /// `dbus-monitor` on the Notify calls, its output gathered as it comes.
 struct Monitor {
@@ -76,25 +76,13 @@ impl Drop for Monitor {
 
 /// Runs the window on `home` until its first screen has painted and `extra` has passed.
 fn run_window(home: &std::path::Path, extra: Duration) {
-    let webview = tempfile::tempdir().unwrap();
-    let mut app = Command::new(app_binary())
-        .env("KEYDECK_HOME", home)
-        .env("KEYDECK_BENCH_READY", "1")
-        .env("XDG_DATA_HOME", webview.path().join("data"))
-        .env("XDG_CACHE_HOME", webview.path().join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut app = launch(home, true);
     let mut ready = String::new();
-    BufReader::new(app.stdout.take().unwrap())
+    BufReader::new(app.child.stdout.take().unwrap())
         .read_line(&mut ready)
         .unwrap();
     assert!(ready.starts_with("READY "), "{ready:?}");
     std::thread::sleep(extra);
-    let _ = app.kill();
-    let _ = app.wait();
 }
 
 fn in_days(days: i64) -> String {
@@ -143,21 +131,11 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
 
     let monitor = Monitor::start();
     let started = Instant::now();
-    let webview = tempfile::tempdir().unwrap();
-    let mut app = Command::new(app_binary())
-        .env("KEYDECK_HOME", home.path())
-        .env("XDG_DATA_HOME", webview.path().join("data"))
-        .env("XDG_CACHE_HOME", webview.path().join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let app = launch(home.path(), false);
     while monitor.notifies() == 0 && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = app.kill();
-    let _ = app.wait();
+    drop(app);
     let seen = monitor.text();
     assert_eq!(
         monitor.notifies(),

@@ -101,6 +101,43 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         .collect()
 }
 
+/// The window started as a user starts it (no WebDriver), with webview data of its own and
+/// its stdout piped (the READY line, when `KEYDECK_BENCH_READY=1` asks for it). Stopped when
+/// dropped.
+pub struct Launched {
+    pub child: Child,
+    _webview: tempfile::TempDir,
+}
+
+#[allow(dead_code)] // each test binary uses part of what they share
+pub fn launch(home: &Path, ready_line: bool) -> Launched {
+    let webview = tempfile::tempdir().unwrap();
+    let mut command = Command::new(app_binary());
+    if ready_line {
+        command.env("KEYDECK_BENCH_READY", "1");
+    }
+    let child = command
+        .env("KEYDECK_HOME", home)
+        .env("XDG_DATA_HOME", webview.path().join("data"))
+        .env("XDG_CACHE_HOME", webview.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Launched {
+        child,
+        _webview: webview,
+    }
+}
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The titles of keydeck's native confirmations.
 #[allow(unused_imports)] // each test binary uses part of what they share
 pub use keydeck_app::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
