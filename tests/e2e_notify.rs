@@ -150,8 +150,8 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
     );
     assert!(!seen.contains("notify-fresh"), "{seen}");
 
-    // Started again: nothing new to tell.
-    run_window(home.path(), Duration::from_secs(3));
+    // Started again: nothing new to tell (the window checks 2 s after it starts).
+    run_window(home.path(), Duration::from_secs(6));
     assert_eq!(monitor.notifies(), 1, "told once:\n{}", monitor.text());
 
     // With the setting off, a key entering its window is not told.
@@ -164,7 +164,7 @@ fn keys_entering_their_warning_window_or_expiring_are_told_once_on_the_desktop()
         &["edit", "notify-fresh", "--expires", &in_two],
         "",
     );
-    run_window(home.path(), Duration::from_secs(3));
+    run_window(home.path(), Duration::from_secs(6));
     assert_eq!(
         monitor.notifies(),
         1,

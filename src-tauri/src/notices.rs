@@ -1,5 +1,5 @@
 //! Desktop notifications for keys of any source that enter their warning window or expire:
-//! checked at start and every minute while the setting is on, each key told once per event
+//! checked just after start and every minute while the setting is on, each key told once per event
 //! (the vault remembers, so a restart does not tell again).
 
 use std::time::Duration;
@@ -11,11 +11,14 @@ use tauri_plugin_notification::NotificationExt;
 use crate::AppState;
 
 const CHECK_EVERY: Duration = Duration::from_secs(60);
+/// The first check waits for the first screen: its write must not delay the first listing.
+const FIRST_AFTER: Duration = Duration::from_secs(2);
 
 pub fn watch_expiry(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(CHECK_EVERY);
+        let start = tokio::time::Instant::now() + FIRST_AFTER;
+        let mut tick = tokio::time::interval_at(start, CHECK_EVERY);
         loop {
             tick.tick().await;
             let state = app.state::<AppState>();
