@@ -9,6 +9,9 @@ if [ -z "${KEYDECK_SKIP_SETUP:-}" ]; then
 fi
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
+# A fresh clone gains nothing from incremental caches; they would double target/'s size.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+
 step() { printf '\n== %s\n' "$*"; }
 
 step "UI: build, type check, unit tests"
