@@ -35,3 +35,36 @@ fn the_capability_grants_exactly_the_listed_commands() {
     }
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
 }
+
+/// Quick access shows over any program, so its page may do only what it is for.
+#[test]
+fn quick_access_is_granted_only_what_it_uses() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let capability: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("capabilities/quick.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(capability["windows"], serde_json::json!(["quick"]));
+    let granted: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let uses = [
+        "allow-list-keys",
+        "allow-recent-keys",
+        "allow-copy-secret",
+        "allow-reveal-secret",
+        "allow-get-settings",
+        "allow-hide-quick-access",
+    ];
+    assert_eq!(granted, BTreeSet::from(uses));
+    let capabilities: Vec<_> = std::fs::read_dir(root.join("capabilities"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(capabilities, ["default.json", "quick.json"]);
+}

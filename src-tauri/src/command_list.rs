@@ -40,7 +40,12 @@ macro_rules! app_commands {
             /// The version and commit this window was built from (Settings → About).
             about() -> About;
             get_settings() -> Settings;
+            /// Refused, and nothing saved, when the quick access shortcut cannot be had.
             save_settings(settings: Settings) -> Settings;
+            /// The keys copied last, newest first (quick access shows them first).
+            recent_keys() -> Vec<KeyRecord>;
+            /// Hides the quick access palette (its Esc).
+            hide_quick_access() -> ();
         }
     };
 }

@@ -15,7 +15,10 @@ use crate::ipc::{
     About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel,
     SecretInput, SourceInput,
 };
-use crate::{window, AppError, AppState};
+use crate::{quick, tray, window, AppError, AppState};
+
+/// Keys quick access offers before any is searched for.
+const RECENT_KEYS: u32 = 5;
 use keydeck_core::bulk::BulkReport;
 
 type Answer<T> = Result<T, AppError>;
@@ -113,6 +116,7 @@ pub async fn copy_secret(cx: &Ctx<'_>, key: KeyRef) -> Answer<CopyReceipt> {
     let (_, secret) = kd.reveal(Some(&key.source), &key.id, WINDOW_COPY).await?;
     let clear_after_secs = kd.settings().clipboard_clear_secs;
     cx.state.clipboard.copy(secret, clear_after_secs).await?;
+    tray::refresh(cx.app);
     Ok(CopyReceipt { clear_after_secs })
 }
 
@@ -199,6 +203,26 @@ pub async fn get_settings(cx: &Ctx<'_>) -> Answer<Settings> {
     Ok(cx.kd().map(Keydeck::settings).unwrap_or_default())
 }
 
+/// A new quick access shortcut is taken before the settings are saved: one that cannot be
+/// had is refused and nothing is saved.
 pub async fn save_settings(cx: &Ctx<'_>, settings: Settings) -> Answer<Settings> {
-    Ok(cx.kd()?.save_settings(settings)?)
+    let kd = cx.kd()?;
+    settings.validate()?;
+    let before = kd.settings().quick_access_shortcut;
+    quick::set_shortcut(cx.app, &settings.quick_access_shortcut)?;
+    kd.save_settings(settings).map_err(|err| {
+        let _ = quick::set_shortcut(cx.app, &before);
+        err.into()
+    })
+}
+
+/// The keys copied last (five), for quick access.
+pub async fn recent_keys(cx: &Ctx<'_>) -> Answer<Vec<KeyRecord>> {
+    Ok(cx.kd()?.vault().recent_copies(RECENT_KEYS).await?)
+}
+
+/// Hides quick access (its Esc).
+pub async fn hide_quick_access(cx: &Ctx<'_>) -> Answer<()> {
+    quick::hide(cx.app);
+    Ok(())
 }

@@ -9,6 +9,8 @@ mod handlers;
 pub mod ipc;
 pub mod live;
 mod notices;
+mod quick;
+mod tray;
 mod window;
 
 use std::collections::HashMap;
@@ -70,6 +72,38 @@ impl Drop for SyncGuard<'_> {
     }
 }
 
+/// Shows the main window, wherever it is (hidden in the tray, minimized, behind others).
+pub fn show_main<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Closing the main window hides it in the tray when the user chose so (and a tray is
+/// there); otherwise keydeck quits, though the hidden quick access palette is still open.
+fn on_main_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
+    if window.label() != "main" {
+        return;
+    }
+    let app = window.app_handle();
+    match event {
+        tauri::WindowEvent::CloseRequested { api, .. } => {
+            let to_tray = app
+                .state::<AppState>()
+                .keydeck()
+                .is_ok_and(|kd| kd.settings().close_to_tray);
+            if to_tray && tray::shown(app) {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        }
+        tauri::WindowEvent::Destroyed => app.exit(0),
+        _ => {}
+    }
+}
+
 pub fn run() {
     let error = |err: keydeck_core::Error| AppError::from(&err);
     let home = keydeck_core::default_home().map_err(error);
@@ -96,8 +130,11 @@ pub fn run() {
             window::create_main(app)?;
             live::follow_vault(app.handle());
             notices::watch_expiry(app.handle());
+            quick::setup(app.handle());
+            tray::setup(app.handle());
             Ok(())
         })
+        .on_window_event(on_main_window_event)
         .manage(state)
         .invoke_handler(app_commands!(handler))
         .build(tauri::generate_context!())

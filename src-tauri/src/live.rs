@@ -17,13 +17,7 @@ const WATCH_EVERY: Duration = Duration::from_millis(500);
 pub fn one_window_per_vault<R: Runtime>(home: &str) -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_single_instance::Builder::new()
         .dbus_id(format!("dev.keydeck.app.v{:016x}", fnv1a(home.as_bytes())))
-        .callback(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        })
+        .callback(|app, _argv, _cwd| crate::show_main(app))
         .build()
 }
 

@@ -3,7 +3,7 @@
 //! asked in a native dialog the page cannot answer.
 
 use tauri::webview::NewWindowResponse;
-use tauri::{Runtime, Url, WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, Runtime, Url, WebviewWindow, WebviewWindowBuilder};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 /// Whether `url` is one of the app's own pages (`tauri://localhost` on Linux and macOS,
@@ -27,10 +27,22 @@ pub fn create_main<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<WebviewWind
         .find(|w| w.label == "main")
         .cloned()
         .expect("tauri.conf.json declares the main window");
+    contained(
+        app.handle(),
+        WebviewWindowBuilder::from_config(app.handle(), &config)?,
+    )
+    .build()
+}
+
+/// `builder` kept to keydeck's own pages: no navigation away, no new windows, no downloads.
+pub fn contained<'a, R: Runtime, M: Manager<R>>(
+    app: &M,
+    builder: WebviewWindowBuilder<'a, R, M>,
+) -> WebviewWindowBuilder<'a, R, M> {
     let dev_url = tauri::is_dev()
         .then(|| app.config().build.dev_url.clone())
         .flatten();
-    WebviewWindowBuilder::from_config(app.handle(), &config)?
+    builder
         .on_navigation(move |url| {
             let allowed = is_app_url(url, dev_url.as_ref());
             if !allowed {
@@ -43,7 +55,6 @@ pub fn create_main<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<WebviewWind
         })
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .on_download(|_, _| false)
-        .build()
 }
 
 /// Asks the user in a native dialog (which the page cannot click); `true` for OK.

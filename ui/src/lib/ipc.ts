@@ -112,3 +112,7 @@ export const firstPaint = () => call('first_paint', {});
 export const about = () => call('about', {});
 export const getSettings = () => call('get_settings', {});
 export const saveSettings = (settings: Settings) => call('save_settings', { settings });
+/** The keys copied last, newest first (quick access shows them first). */
+export const recentKeys = () => call('recent_keys', {});
+/** Hides the quick access palette. */
+export const hideQuickAccess = () => call('hide_quick_access', {});

@@ -167,6 +167,8 @@ export interface Backend {
   generated?: number;
   /** Tells the window, as Rust's watcher does, that something else changed the vault. */
   changedElsewhere(): void;
+  /** The keys copied, in order (recent_keys answers the last five, newest first). */
+  copied: { source: string; id: string }[];
 }
 
 function matches(key: KeyRecord, q: ListQuery): boolean {
@@ -193,6 +195,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
     details: {},
     syncProgress: [],
     holdSyncs: false,
+    copied: [],
     finishSync(name) {
       running.get(name)?.finish();
     },
@@ -294,7 +297,18 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       case 'reveal_secret':
         return backend.secrets[(args.key as { id: string }).id];
       case 'copy_secret':
+        backend.copied.push(args.key as { source: string; id: string });
         return { clear_after_secs: backend.settings.clipboard_clear_secs };
+      case 'recent_keys': {
+        const recent: KeyRecord[] = [];
+        for (const ref of [...backend.copied].reverse()) {
+          const key = backend.keys.find((k) => k.id === ref.id && k.source === ref.source);
+          if (key && key.status !== 'revoked' && !recent.includes(key) && recent.length < 5) recent.push(key);
+        }
+        return recent;
+      }
+      case 'hide_quick_access':
+        return null;
       case 'add_key': {
         const key = record({ ...(args.key as object), mask: 'new_…1234' });
         backend.keys.push(key);

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::{Error, Result};
 
 pub const FILE: &str = "settings.json";
+pub const DEFAULT_SHORTCUT: &str = "Ctrl+Shift+K";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -43,6 +44,11 @@ pub struct Settings {
     /// A desktop notification when a key (of any source) enters its warning window and when
     /// it expires, once per key per event.
     pub expiry_notifications: bool,
+    /// The global shortcut that opens quick access from anywhere (as `Ctrl+Shift+K`); empty
+    /// turns it off.
+    pub quick_access_shortcut: String,
+    /// Closing the window keeps keydeck running in the tray (where a tray exists).
+    pub close_to_tray: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +63,8 @@ impl Default for Settings {
             sync_max_keys: 100_000,
             resync_minutes: 15,
             expiry_notifications: true,
+            quick_access_shortcut: DEFAULT_SHORTCUT.to_string(),
+            close_to_tray: false,
         }
     }
 }
@@ -128,6 +136,15 @@ impl Settings {
         check(
             self.resync_minutes <= 1440,
             "sources are listed again at most every 1440 minutes (0 never)",
+        )?;
+        // The window checks that the keys exist; here only that it reads as a shortcut.
+        let shortcut = &self.quick_access_shortcut;
+        check(
+            shortcut.len() <= 64
+                && shortcut
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-_ ".contains(c)),
+            "the quick access shortcut is keys joined by + (as Ctrl+Shift+K), or empty for none",
         )
     }
 

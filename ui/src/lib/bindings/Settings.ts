@@ -29,4 +29,13 @@ resync_minutes: number,
  * A desktop notification when a key (of any source) enters its warning window and when
  * it expires, once per key per event.
  */
-expiry_notifications: boolean, };
+expiry_notifications: boolean, 
+/**
+ * The global shortcut that opens quick access from anywhere (as `Ctrl+Shift+K`); empty
+ * turns it off.
+ */
+quick_access_shortcut: string, 
+/**
+ * Closing the window keeps keydeck running in the tray (where a tray exists).
+ */
+close_to_tray: boolean, };

@@ -40,4 +40,6 @@ export type Commands = {
   about: { args: {  }; answer: About };
   get_settings: { args: {  }; answer: Settings };
   save_settings: { args: { settings: Settings }; answer: Settings };
+  recent_keys: { args: {  }; answer: Array<KeyRecord> };
+  hide_quick_access: { args: {  }; answer: null };
 };

@@ -11,7 +11,9 @@ export const DEFAULT_SETTINGS: Settings = {
   "sync_max_mib": 256,
   "sync_max_keys": 100000,
   "resync_minutes": 15,
-  "expiry_notifications": true
+  "expiry_notifications": true,
+  "quick_access_shortcut": "Ctrl+Shift+K",
+  "close_to_tray": false
 };
 
 export const DEFAULT_QUERY: ListQuery = {

@@ -11,6 +11,7 @@ mod keyring_space;
 mod listing;
 mod notices;
 mod open;
+mod recent;
 mod remote_revoke;
 mod secrets;
 mod sources;

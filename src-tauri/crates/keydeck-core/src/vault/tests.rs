@@ -893,3 +893,39 @@ async fn expiry_notice_words_are_inert_and_bounded() {
     assert!(body.ends_with(" and 2 more"), "{body}");
     assert!(!body.contains('<') && !body.contains('\u{202e}'), "{body}");
 }
+
+#[tokio::test]
+async fn recent_copies_are_the_last_copied_keys_newest_first() {
+    let f = fixture().await;
+    let copy = crate::model::Access {
+        copy: true,
+        window: true,
+    };
+    let reveal = crate::model::Access {
+        copy: false,
+        window: true,
+    };
+    let mut ids = Vec::new();
+    for name in ["a", "b", "c", "d"] {
+        let added = f.vault.add(key(name), secret("s3cret")).await.unwrap();
+        ids.push(added.id);
+    }
+    let read = |name: &str, access| {
+        let vault = f.vault.clone();
+        let name = name.to_string();
+        async move {
+            let record = vault.find(None, &name).await.unwrap();
+            vault.reveal_key(record, access).await.unwrap();
+        }
+    };
+    assert!(f.vault.recent_copies(5).await.unwrap().is_empty());
+    read("a", copy).await;
+    read("b", copy).await;
+    read("c", reveal).await; // a reveal is not a copy
+    read("a", copy).await; // copied again: first once more
+    read("d", copy).await;
+    f.vault.revoke(&ids[3], None).await.unwrap(); // d can no longer be copied
+    let names = |keys: Vec<KeyRecord>| keys.into_iter().map(|k| k.name).collect::<Vec<_>>();
+    assert_eq!(names(f.vault.recent_copies(5).await.unwrap()), ["a", "b"]);
+    assert_eq!(names(f.vault.recent_copies(1).await.unwrap()), ["a"]);
+}
