@@ -20,6 +20,9 @@ const BETA: &str = "qa-beta-canary-0123456789abcdef";
 const SHORTCUT: &str = "Ctrl+Alt+J";
 const PRESS: &str = "ctrl+alt+j";
 
+/// How long the palette may take to draw after it shows (a fresh page each time).
+const PALETTE_DRAWS: Duration = Duration::from_millis(1500);
+
 fn xdotool(args: &[&str]) -> String {
     let out = Command::new("xdotool").args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -87,7 +90,8 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     assert!(!shown(&pid));
     xdotool(&["key", PRESS]);
     wait_until("the palette shows", Duration::from_secs(15), || shown(&pid));
-    std::thread::sleep(Duration::from_millis(800)); // its page loads on first use
+    // A new palette each time: as a person does, wait for it to draw before typing.
+    std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["type", "--delay", "60", "beta"]);
     std::thread::sleep(Duration::from_millis(400));
     if let Some(dir) = std::env::var_os("KEYDECK_SCREENSHOT_DIR") {
@@ -121,7 +125,7 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     wait_until("the palette shows again", Duration::from_secs(10), || {
         shown(&pid)
     });
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["key", "Return"]);
     wait_until(
         "Enter copied the recent key",
@@ -137,7 +141,7 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
         Duration::from_secs(10),
         || shown(&pid),
     );
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["key", "Escape"]);
     wait_until("Esc hides the palette", Duration::from_secs(10), || {
         !shown(&pid)

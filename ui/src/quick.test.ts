@@ -84,6 +84,17 @@ describe('the quick access palette', () => {
     await waitFor(() => expect(screen.getByText('No key matches')).toBeTruthy());
   });
 
+  it('acts on an Enter pressed before the keys arrive, once they do', async () => {
+    backend.copied = [{ source: 'local', id: 'id-github-ci' }];
+    let answer!: () => void;
+    backend.holding.list_keys = new Promise<void>((resolve) => (answer = resolve));
+    render(Quick);
+    await fireEvent.keyDown(box(), { key: 'Enter' });
+    expect(backend.last('copy_secret')).toBeUndefined();
+    answer();
+    await waitFor(() => expect(backend.last('copy_secret')).toEqual({ key: { source: 'local', id: 'id-github-ci' } }));
+  });
+
   it('starts afresh each time it is shown', async () => {
     await openPalette();
     await fireEvent.input(box(), { target: { value: 'stripe' } });

@@ -39,10 +39,17 @@ export class Palette {
   /** Seconds a revealed secret stays (Settings). */
   revealSecs = 10;
   private asked = 0;
+  /** The listing under way: Enter pressed before it arrives acts on what it brings. */
+  private loading: Promise<void> = Promise.resolve();
   private revealTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Reads the rows for the query now in the box; an answer to an older query is dropped. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    this.loading = this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
     const asked = ++this.asked;
     const search = this.query.trim();
     try {
@@ -75,6 +82,7 @@ export class Palette {
 
   /** Copies the chosen key's secret; `true` once it is on the clipboard. */
   async copy(): Promise<boolean> {
+    await this.loading;
     const key = this.current;
     if (!key) return false;
     const why = whyNot(key, 'copy');
@@ -94,6 +102,7 @@ export class Palette {
   }
 
   async reveal(): Promise<void> {
+    await this.loading;
     const key = this.current;
     if (!key) return;
     const why = whyNot(key, 'reveal');
