@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use keydeck_app::ipc::{
     About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef,
-    ProgressChannel, SecretInput, SourceInput,
+    ProgressChannel, RotationInput, SecretInput, SourceInput,
 };
 use keydeck_core::bulk::BulkReport;
 use keydeck_core::error::{ErrorBody, ErrorCode};
@@ -33,6 +33,7 @@ fn generate(dir: &Path) {
     ErrorCode::export_all_to(dir).unwrap();
     KeyRef::export_all_to(dir).unwrap();
     KeyEdit::export_all_to(dir).unwrap();
+    RotationInput::export_all_to(dir).unwrap();
     SecretInput::export_all_to(dir).unwrap();
     SourceInput::export_all_to(dir).unwrap();
     CopyReceipt::export_all_to(dir).unwrap();

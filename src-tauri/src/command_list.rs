@@ -11,7 +11,8 @@ macro_rules! app_commands {
             key_detail(key: KeyRef) -> KeyDetail;
             add_key(key: NewKey, secret: SecretInput) -> KeyRecord;
             edit_key(id: String, edit: KeyEdit) -> KeyRecord;
-            rotate_key(id: String, secret: SecretInput) -> KeyRecord;
+            /// The old secret may stay revealable for a while (`reveal_previous`).
+            rotate_key(id: String, secret: SecretInput, rotation: RotationInput) -> KeyRecord;
             /// The key as listed afterwards; `null` when its server no longer lists it.
             revoke_key(key: KeyRef, reason: Option<String>) -> Option<KeyRecord>;
             /// Revokes each key with one reason, each through its own source's path, with
@@ -20,6 +21,8 @@ macro_rules! app_commands {
             delete_key(id: String) -> ();
             /// The secret of one key, to show for a few seconds (rate-limited, logged).
             reveal_secret(key: KeyRef) -> String;
+            /// The secret a vault key had before its last rotation, while it is kept.
+            reveal_previous(id: String) -> String;
             /// Puts one key's secret on the clipboard; the secret stays in Rust.
             copy_secret(key: KeyRef) -> CopyReceipt;
             list_sources() -> Vec<SourceInfo>;

@@ -8,8 +8,8 @@ use tauri::{AppHandle, State};
 
 use crate::handlers::{self, Ctx};
 use crate::ipc::{
-    About, BulkChannel, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel, SecretInput,
-    SourceInput,
+    About, BulkChannel, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel,
+    RotationInput, SecretInput, SourceInput,
 };
 use crate::{AppError, AppState};
 use keydeck_core::bulk::BulkReport;

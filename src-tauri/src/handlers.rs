@@ -13,7 +13,7 @@ use tauri::AppHandle;
 use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
 use crate::ipc::{
     About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, KeyEdit, KeyRef, ProgressChannel,
-    SecretInput, SourceInput,
+    RotationInput, SecretInput, SourceInput,
 };
 use crate::{quick, tray, window, AppError, AppState};
 
@@ -66,8 +66,16 @@ pub async fn edit_key(cx: &Ctx<'_>, id: String, edit: KeyEdit) -> Answer<KeyReco
     Ok(cx.kd()?.vault().update(&id, edit.into()).await?)
 }
 
-pub async fn rotate_key(cx: &Ctx<'_>, id: String, secret: SecretInput) -> Answer<KeyRecord> {
-    Ok(cx.kd()?.vault().rotate(&id, secret.into_secret()?).await?)
+pub async fn rotate_key(
+    cx: &Ctx<'_>,
+    id: String,
+    secret: SecretInput,
+    rotation: RotationInput,
+) -> Answer<KeyRecord> {
+    let vault = cx.kd()?.vault();
+    Ok(vault
+        .rotate(&id, secret.into_secret()?, rotation.into())
+        .await?)
 }
 
 pub async fn revoke_key(
@@ -105,6 +113,13 @@ pub async fn reveal_secret(cx: &Ctx<'_>, key: KeyRef) -> Answer<String> {
         .kd()?
         .reveal(Some(&key.source), &key.id, WINDOW_REVEAL)
         .await?;
+    Ok(secret.expose().to_string())
+}
+
+pub async fn reveal_previous(cx: &Ctx<'_>, id: String) -> Answer<String> {
+    cx.state.reveals.take(Instant::now())?;
+    let vault = cx.kd()?.vault();
+    let (_, secret) = vault.reveal_previous(&id, WINDOW_REVEAL).await?;
     Ok(secret.expose().to_string())
 }
 

@@ -4,6 +4,7 @@
 pub use keydeck_core::model::KeyRef;
 use keydeck_core::remote::client::OnProgress;
 use keydeck_core::remote::SyncProgress;
+use keydeck_core::vault::Rotation;
 use keydeck_core::{Error, KeyUpdate, Result, Secret};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
@@ -50,6 +51,26 @@ impl From<KeyEdit> for KeyUpdate {
             env: Some(edit.env),
             notes: Some(edit.notes),
             expires_at: Some(edit.expires_at),
+        }
+    }
+}
+
+/// What the rotate dialog sends besides the new secret.
+#[derive(Debug, Deserialize, Serialize, TS)]
+pub struct RotationInput {
+    /// Seconds the old secret stays revealable as "previous"; `null` deletes it now.
+    pub keep_previous_secs: Option<u32>,
+    /// The key's expiry after the rotation (the dialog starts from the current one).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<RotationInput> for Rotation {
+    fn from(input: RotationInput) -> Self {
+        Rotation {
+            keep_previous: input
+                .keep_previous_secs
+                .map(|secs| chrono::Duration::seconds(secs.into())),
+            expires_at: Some(input.expires_at),
         }
     }
 }

@@ -23,6 +23,10 @@ pub fn watch_expiry(app: &AppHandle) {
             tick.tick().await;
             let state = app.state::<AppState>();
             let Ok(kd) = state.keydeck() else { return };
+            // The same minute's check ends lapsed grace periods (`rotate --keep-previous`).
+            if let Err(err) = kd.vault().forget_lapsed_previous().await {
+                eprintln!("keydeck: cannot delete lapsed previous secrets: {err}");
+            }
             if !kd.settings().expiry_notifications {
                 continue;
             }

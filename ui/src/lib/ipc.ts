@@ -12,6 +12,7 @@ import type { ListQuery } from './bindings/ListQuery';
 import type { NewKey } from './bindings/NewKey';
 import type { NextAction } from './bindings/NextAction';
 import type { RemoteError } from './bindings/RemoteError';
+import type { RotationInput } from './bindings/RotationInput';
 import type { SecretInput } from './bindings/SecretInput';
 import type { Settings } from './bindings/Settings';
 import type { SourceInput } from './bindings/SourceInput';
@@ -80,11 +81,14 @@ export const listKeys = (query: ListQuery, offset: number, limit: number) =>
 export const keyDetail = (key: KeyRef) => call('key_detail', { key });
 export const addKey = (key: NewKey, secret: SecretInput) => call('add_key', { key, secret });
 export const editKey = (id: string, edit: KeyEdit) => call('edit_key', { id, edit });
-export const rotateKey = (id: string, secret: SecretInput) => call('rotate_key', { id, secret });
+export const rotateKey = (id: string, secret: SecretInput, rotation: RotationInput) =>
+  call('rotate_key', { id, secret, rotation });
 export const revokeKey = (key: KeyRef, reason: string | null) => call('revoke_key', { key, reason });
 export const deleteKey = (id: string) => call('delete_key', { id });
 /** The secret of one key, to show for a few seconds. */
 export const revealSecret = (key: KeyRef) => call('reveal_secret', { key });
+/** The secret a vault key had before its last rotation, while it is kept. */
+export const revealPrevious = (id: string) => call('reveal_previous', { id });
 /** Puts one key's secret on the clipboard (Rust clears it later); the secret stays in Rust. */
 export const copySecret = (key: KeyRef) => call('copy_secret', { key });
 export const listSources = () => call('list_sources', {});

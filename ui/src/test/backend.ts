@@ -291,6 +291,7 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
           ...key,
           notes: null,
           history: [{ at: key.created_at ?? '2026-11-01T10:00:00Z', kind: 'created', detail: null }],
+          previous_until: null,
           ...backend.details[key.id],
         } satisfies KeyDetail;
       }
@@ -309,6 +310,12 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       }
       case 'hide_quick_access':
         return null;
+      case 'rotate_key': {
+        const key = backend.keys.find((k) => k.id === args.id)!;
+        return key;
+      }
+      case 'reveal_previous':
+        return backend.secrets[`${args.id as string}@previous`];
       case 'add_key': {
         const key = record({ ...(args.key as object), mask: 'new_…1234' });
         backend.keys.push(key);

@@ -88,6 +88,9 @@ pub enum Command {
         key: String,
         #[command(flatten)]
         pick: SourcePick,
+        /// The secret before the last rotation, while `rotate --keep-previous` keeps it.
+        #[arg(long)]
+        previous: bool,
     },
     /// Put one key's secret on the clipboard and clear it later if it is still there.
     Copy {
@@ -97,6 +100,9 @@ pub enum Command {
         /// Seconds until the clipboard is cleared (0 = never; default: the settings', 30).
         #[arg(long, value_name = "SECS")]
         clear_after: Option<u64>,
+        /// The secret before the last rotation, while `rotate --keep-previous` keeps it.
+        #[arg(long)]
+        previous: bool,
     },
     /// Change a key's metadata (its secret stays; see `rotate`).
     Edit {
@@ -150,6 +156,16 @@ pub enum Command {
         generate: bool,
         #[arg(long, requires = "generate")]
         prefix: Option<String>,
+        /// Keep the old secret revealable (`reveal --previous`) this long, then delete it:
+        /// 90s, 30m, 24h, 7d (at most 30d).
+        #[arg(long, value_parser = parse_grace, value_name = "DURATION")]
+        keep_previous: Option<chrono::Duration>,
+        /// A new expiry: RFC 3339, or days from now (30d, 90d, 365d).
+        #[arg(long, value_parser = parse_time, value_name = "RFC3339|DAYSd")]
+        expires: Option<DateTime<Utc>>,
+        /// Remove the expiry date.
+        #[arg(long, conflicts_with = "expires")]
+        no_expires: bool,
     },
     /// Import keys from a .env, JSON or CSV file: all of them or none.
     Import {
@@ -311,6 +327,33 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     keydeck_core::exchange::parse_time(s).map_err(|e| e.to_string())
 }
 
+/// A grace period: a number and a unit, `s`, `m`, `h` or `d` (as 90s, 30m, 24h, 7d).
+fn parse_grace(s: &str) -> Result<chrono::Duration, String> {
+    let unit = s.chars().last().unwrap_or(' ');
+    let amount = s[..s.len() - unit.len_utf8().min(s.len())]
+        .parse::<i64>()
+        .ok();
+    let grace = match (amount, unit) {
+        (Some(n), 's') => chrono::Duration::try_seconds(n),
+        (Some(n), 'm') => chrono::Duration::try_minutes(n),
+        (Some(n), 'h') => chrono::Duration::try_hours(n),
+        (Some(n), 'd') => chrono::Duration::try_days(n),
+        _ => None,
+    };
+    let max = keydeck_core::vault::MAX_KEEP_PREVIOUS_DAYS;
+    match grace {
+        Some(grace) if grace > chrono::Duration::zero() && grace <= chrono::Duration::days(max) => {
+            Ok(grace)
+        }
+        Some(_) => Err(format!(
+            "{s}: keep the previous secret from 1s up to {max}d"
+        )),
+        None => Err(format!(
+            "{s} is not a duration: write a number and a unit, as 90s, 30m, 24h or 7d"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,5 +369,20 @@ mod tests {
         );
         assert!(parse_time("0d").unwrap_err().contains("1 to 36500 days"));
         assert!(parse_time("next week").is_err());
+    }
+
+    #[test]
+    fn a_grace_period_is_a_number_and_a_unit_up_to_30_days() {
+        assert_eq!(parse_grace("24h"), Ok(chrono::Duration::hours(24)));
+        assert_eq!(parse_grace("90s"), Ok(chrono::Duration::seconds(90)));
+        assert_eq!(parse_grace("30d"), Ok(chrono::Duration::days(30)));
+        assert!(parse_grace("31d").unwrap_err().contains("up to 30d"));
+        assert!(parse_grace("0h").unwrap_err().contains("up to 30d"));
+        for bad in ["", "h", "24", "1w", "-1h", "1.5h", "ü"] {
+            assert!(
+                parse_grace(bad).unwrap_err().contains("not a duration"),
+                "{bad}"
+            );
+        }
     }
 }

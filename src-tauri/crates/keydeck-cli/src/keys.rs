@@ -6,9 +6,9 @@ use std::io::Write;
 use keydeck_core::keydeck::Revoked;
 use keydeck_core::model::{Access, LOCAL_SOURCE};
 use keydeck_core::text::inert;
-use keydeck_core::vault::RemoteRevoke;
+use keydeck_core::vault::{RemoteRevoke, Rotation};
 use keydeck_core::{
-    Error, KeyRecord, KeyStatus, KeyUpdate, Keydeck, ListQuery, NewKey, Result, SortField,
+    Error, KeyRecord, KeyStatus, KeyUpdate, Keydeck, ListQuery, NewKey, Result, Secret, SortField,
 };
 
 use crate::input::new_secret;
@@ -39,12 +39,17 @@ pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
             ..
         } => list(kd, &query(status, search, scope, sort, desc), json),
         Command::Show { key, pick } => show(kd, pick.source, &key, json).await,
-        Command::Reveal { key, pick } => reveal(kd, pick.source, &key).await,
+        Command::Reveal {
+            key,
+            pick,
+            previous,
+        } => reveal(kd, pick.source, &key, previous).await,
         Command::Copy {
             key,
             pick,
             clear_after,
-        } => copy(kd, pick.source, &key, clear_after, json).await,
+            previous,
+        } => copy(kd, pick.source, &key, clear_after, previous, json).await,
         Command::Edit {
             key,
             name,
@@ -63,7 +68,20 @@ pub async fn run(kd: &Keydeck, command: Command, json: bool) -> Result<()> {
             key,
             generate,
             prefix,
-        } => rotate(kd, &key, generate, prefix, json).await,
+            keep_previous,
+            expires,
+            no_expires,
+        } => {
+            let rotation = Rotation {
+                keep_previous,
+                expires_at: if no_expires {
+                    Some(None)
+                } else {
+                    expires.map(Some)
+                },
+            };
+            rotate(kd, &key, generate, prefix, rotation, json).await
+        }
         _ => unreachable!("commands.rs hands only key subcommands here"),
     }
 }
@@ -147,10 +165,27 @@ async fn show(kd: &Keydeck, source: Option<String>, key: &str, json: bool) -> Re
     Ok(())
 }
 
-async fn reveal(kd: &Keydeck, source: Option<String>, key: &str) -> Result<()> {
-    let (_, secret) = kd
-        .reveal(source.as_deref(), key, Access::cli_reveal())
-        .await?;
+/// A key's secret, or with `previous` the one before its last rotation (vault keys only).
+async fn secret_of(
+    kd: &Keydeck,
+    source: Option<String>,
+    key: &str,
+    previous: bool,
+    access: Access,
+) -> Result<(KeyRecord, Secret)> {
+    if !previous {
+        return kd.reveal(source.as_deref(), key, access).await;
+    }
+    if source.as_deref().is_some_and(|s| s != LOCAL_SOURCE) {
+        return Err(Error::InvalidInput(
+            "only vault keys keep a previous secret (`rotate --keep-previous`)".into(),
+        ));
+    }
+    kd.vault().reveal_previous(key, access).await
+}
+
+async fn reveal(kd: &Keydeck, source: Option<String>, key: &str, previous: bool) -> Result<()> {
+    let (_, secret) = secret_of(kd, source, key, previous, Access::cli_reveal()).await?;
     let mut stdout = Stdout::new();
     writeln!(stdout, "{}", secret.expose())?;
     stdout.flush()?;
@@ -162,9 +197,10 @@ async fn copy(
     source: Option<String>,
     key: &str,
     clear_after: Option<u64>,
+    previous: bool,
     json: bool,
 ) -> Result<()> {
-    let (record, secret) = kd.reveal(source.as_deref(), key, CLI_COPY).await?;
+    let (record, secret) = secret_of(kd, source, key, previous, CLI_COPY).await?;
     let clear_after = clear_after.unwrap_or(kd.settings().clipboard_clear_secs.into());
     clipboard::copy(&secret, clear_after)?;
     if json {
@@ -241,12 +277,24 @@ async fn rotate(
     key: &str,
     generate: bool,
     prefix: Option<String>,
+    rotation: Rotation,
     json: bool,
 ) -> Result<()> {
     let record = kd.vault().get(key).await?;
     let secret = new_secret(&record.name, generate, prefix.as_deref())?;
-    let record = kd.vault().rotate(&record.id, secret).await?;
+    let kept = rotation.keep_previous.is_some();
+    let record = kd.vault().rotate(&record.id, secret, rotation).await?;
     print_record("rotated", &record, json);
+    if kept && !json {
+        let until = kd.vault().previous_until(&record.id).await?;
+        if let Some(until) = until {
+            let name = inert(&record.name);
+            outln!(
+                "the previous secret stays until {} (`keydeck reveal {name} --previous`), then it is deleted",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+        }
+    }
     Ok(())
 }
 

@@ -263,6 +263,16 @@ fn line(out: &mut impl Write, row: &[String], widths: &[usize]) -> Result<()> {
 /// The widest a table cell gets, in characters.
 const CELL: usize = 48;
 
+/// Until when a previous secret stays revealable, for `show`.
+fn previous(until: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+    until.map_or_else(String::new, |until| {
+        format!(
+            "kept until {} (reveal --previous)",
+            until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    })
+}
+
 pub fn detail(d: &KeyDetail) {
     let r = &d.record;
     let lines = [
@@ -282,6 +292,7 @@ pub fn detail(d: &KeyDetail) {
         ("revoked", time(&r.revoked_at)),
         ("reason", r.revoke_reason.clone().unwrap_or_default()),
         ("notes", d.notes.clone().unwrap_or_default()),
+        ("previous", previous(&d.previous_until)),
     ];
     for (label, value) in lines {
         if !value.is_empty() && value != "-" {

@@ -89,6 +89,9 @@ impl Keydeck {
         let vault = Vault::open(home)
             .await?
             .with_expiring_window(settings.expiring_window());
+        // Previous secrets whose grace period is over go now (the window also checks every
+        // minute); one that fails to go is tried again next time.
+        let _ = vault.forget_lapsed_previous().await;
         Self::with_vault(home, vault, settings, base)
     }
 

@@ -137,6 +137,9 @@ pub struct KeyDetail {
     pub record: KeyRecord,
     pub notes: Option<String>,
     pub history: Vec<KeyEvent>,
+    /// Until when the secret before the last rotation stays revealable as "previous"
+    /// (`rotate --keep-previous`); `null` when none is kept.
+    pub previous_until: Option<DateTime<Utc>>,
 }
 
 /// One line of a key's history: created, updated, rotated, revoked, used.

@@ -81,7 +81,7 @@ async fn crash_child_works_the_vault_until_killed() {
                 let id = &live[rng.usize(..live.len())];
                 say(format!("try rotate {id} {secret}"));
                 vault
-                    .rotate(id, Secret::new(secret.clone()).unwrap())
+                    .rotate(id, Secret::new(secret.clone()).unwrap(), Default::default())
                     .await
                     .unwrap();
                 say(format!("done rotate {id} {secret}"));

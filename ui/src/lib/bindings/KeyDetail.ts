@@ -6,7 +6,12 @@ import type { Unable } from "./Unable";
 /**
  * One key with everything the vault knows about it (still no secret).
  */
-export type KeyDetail = { notes: string | null, history: Array<KeyEvent>, id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, 
+export type KeyDetail = { notes: string | null, history: Array<KeyEvent>, 
+/**
+ * Until when the secret before the last rotation stays revealable as "previous"
+ * (`rotate --keep-previous`); `null` when none is kept.
+ */
+previous_until: string | null, id: string, name: string, mask: string, scopes: Array<string>, tags: Array<string>, env: string | null, status: KeyStatus, source: string, 
 /**
  * Unknown (`null`) only for remote keys whose API does not say.
  */

@@ -410,10 +410,16 @@ impl Vault {
                 })
             })
             .collect::<Result<_>>()?;
+        let previous_until = if record.source == LOCAL_SOURCE {
+            self.previous_until(&record.id).await?
+        } else {
+            None
+        };
         Ok(KeyDetail {
             record,
             notes,
             history,
+            previous_until,
         })
     }
 }

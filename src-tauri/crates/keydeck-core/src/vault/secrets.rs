@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 
-use super::{insert_event, insert_row, validate, Vault};
+use super::{insert_event, insert_row, validate, Rotation, Vault};
 use crate::mask::mask;
 use crate::model::{Access, LOCAL_SOURCE};
 use crate::remote::{RemoteError, RemoteErrorKind};
@@ -140,32 +140,65 @@ impl Vault {
 
     /// Replaces a key's secret, keeping its id. The new secret goes under a new item and
     /// the row switches to it in one commit, so a crash keeps the old secret or the new one.
-    pub async fn rotate(&self, id_or_name: &str, secret: Secret) -> Result<KeyRecord> {
+    /// `rotation` may keep the old secret as "previous" for a while, and set a new expiry.
+    pub async fn rotate(
+        &self,
+        id_or_name: &str,
+        secret: Secret,
+        rotation: Rotation,
+    ) -> Result<KeyRecord> {
+        rotation.validate()?;
         let record = self.get_local(id_or_name, "rotate").await?;
         if record.status == KeyStatus::Revoked {
             return Err(Error::KeyRevoked(record.name));
         }
-        let rev: i64 = sqlx::query_scalar("SELECT secret_rev FROM keys WHERE id = ?")
-            .bind(&record.id)
-            .fetch_one(&self.pool)
-            .await?;
+        let revisions = self.revisions(&record.id).await?;
+        let rev = revisions.current;
         let (old_item, new_item) = (item::key(&record.id, rev), item::key(&record.id, rev + 1));
         let now = Utc::now();
+        let kept_until = rotation.keep_previous.map(|keep| now + keep);
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE keys SET mask = ?, updated_at = ?, secret_rev = ? WHERE id = ?")
-            .bind(mask(secret.expose()))
-            .bind(now.timestamp_millis())
-            .bind(rev + 1)
-            .bind(&record.id)
-            .execute(&mut *tx)
-            .await?;
-        insert_event(&mut tx, &record.id, now, "rotated", None).await?;
+        sqlx::query(
+            "UPDATE keys SET mask = ?, updated_at = ?, secret_rev = ?, previous_rev = ?, \
+             previous_until = ? WHERE id = ?",
+        )
+        .bind(mask(secret.expose()))
+        .bind(now.timestamp_millis())
+        .bind(rev + 1)
+        .bind(kept_until.map(|_| rev))
+        .bind(kept_until.map(|until| until.timestamp_millis()))
+        .bind(&record.id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(expires_at) = rotation.expires_at {
+            sqlx::query("UPDATE keys SET expires_at = ? WHERE id = ?")
+                .bind(expires_at.map(|at| at.timestamp_millis()))
+                .bind(&record.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = kept_until.map(|until| {
+            format!(
+                "previous secret kept until {}",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )
+        });
+        insert_event(&mut tx, &record.id, now, "rotated", detail).await?;
         let stored = new_item.clone();
         self.store_call(move |store| store.set(&stored, &secret))
             .await?;
         self.commit_or_forget(tx, &[new_item]).await?;
-        // The old secret is nothing's now; if this fails, `doctor --repair` deletes it.
-        self.forget_secrets(vec![old_item]).await;
+        // What is nothing's now: the old secret unless kept, and the one kept before. If this
+        // fails, `doctor --repair` deletes them.
+        let mut unused: Vec<String> = revisions
+            .previous
+            .map(|previous| item::key(&record.id, previous))
+            .into_iter()
+            .collect();
+        if kept_until.is_none() {
+            unused.push(old_item);
+        }
+        self.forget_secrets(unused).await;
         self.get(&record.id).await
     }
 
@@ -183,10 +216,13 @@ impl Vault {
         let reason = validate::optional_text("reason", reason, validate::MAX_NOTES_CHARS)?;
         let secret_item = self.key_item(&record.id).await?;
         self.check_keyring(&secret_item).await?;
+        let mut items = vec![secret_item];
+        items.extend(self.previous_item(&record.id).await?);
         let now = Utc::now();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE keys SET revoked_at = ?, revoke_reason = ?, updated_at = ? WHERE id = ?",
+            "UPDATE keys SET revoked_at = ?, revoke_reason = ?, updated_at = ?, \
+             previous_rev = NULL, previous_until = NULL WHERE id = ?",
         )
         .bind(now.timestamp_millis())
         .bind(&reason)
@@ -196,7 +232,7 @@ impl Vault {
         .await?;
         insert_event(&mut tx, &record.id, now, "revoked", reason).await?;
         tx.commit().await?;
-        self.delete_after_commit(&record.name, "revoked", vec![secret_item])
+        self.delete_after_commit(&record.name, "revoked", items)
             .await?;
         self.get(&record.id).await
     }
@@ -206,11 +242,13 @@ impl Vault {
         let record = self.get_local(id_or_name, "delete").await?;
         let secret_item = self.key_item(&record.id).await?;
         self.check_keyring(&secret_item).await?;
+        let mut items = vec![secret_item];
+        items.extend(self.previous_item(&record.id).await?);
         sqlx::query("DELETE FROM keys WHERE id = ?")
             .bind(&record.id)
             .execute(&self.pool)
             .await?;
-        self.delete_after_commit(&record.name, "deleted", vec![secret_item])
+        self.delete_after_commit(&record.name, "deleted", items)
             .await?;
         Ok(record)
     }

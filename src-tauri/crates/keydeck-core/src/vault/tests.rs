@@ -210,7 +210,11 @@ async fn rotate_keeps_the_id_and_a_failure_keeps_the_old_secret() {
         .unwrap();
     let rotated = f
         .vault
-        .rotate("r", secret("kd_live_bbbbbbbbbbbbbbbbbbbb2222"))
+        .rotate(
+            "r",
+            secret("kd_live_bbbbbbbbbbbbbbbbbbbb2222"),
+            Rotation::default(),
+        )
         .await
         .unwrap();
     assert_eq!(rotated.id, k.id);
@@ -223,7 +227,11 @@ async fn rotate_keeps_the_id_and_a_failure_keeps_the_old_secret() {
     f.store.set_fault(Some(StoreFault::Locked));
     assert!(f
         .vault
-        .rotate("r", secret("kd_live_cccccccccccccccccccc3333"))
+        .rotate(
+            "r",
+            secret("kd_live_cccccccccccccccccccc3333"),
+            Rotation::default()
+        )
         .await
         .is_err());
     f.store.set_fault(None);
@@ -929,3 +937,5 @@ async fn recent_copies_are_the_last_copied_keys_newest_first() {
     assert_eq!(names(f.vault.recent_copies(5).await.unwrap()), ["a", "b"]);
     assert_eq!(names(f.vault.recent_copies(1).await.unwrap()), ["a"]);
 }
+
+mod previous;
