@@ -113,8 +113,12 @@ export class Palette {
     try {
       const secret = await ipc.revealSecret(refOf(key));
       this.revealed = { id: idOf(key), secret };
+      this.said = `Showing ${key.name} for ${this.revealSecs} s`;
       clearTimeout(this.revealTimer);
-      this.revealTimer = setTimeout(() => (this.revealed = null), this.revealSecs * 1000);
+      this.revealTimer = setTimeout(() => {
+        this.revealed = null;
+        this.said = '';
+      }, this.revealSecs * 1000);
     } catch (e) {
       this.error = asIpcError(e);
     }
