@@ -80,6 +80,9 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
         field.value().await.unwrap().as_deref(),
         Some("Ctrl+Shift+K")
     );
+    assert_eq!(app.axe().await, Vec::<String>::new(), "axe on Settings");
+    field.scroll_into_view().await.unwrap();
+    app.screenshot("settings").await;
     app.click("Cancel").await;
     record_shortcut(&app, Key::Control + (Key::Alt + "j")).await;
     let saved: serde_json::Value =
