@@ -84,6 +84,42 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     field.scroll_into_view().await.unwrap();
     app.screenshot("settings").await;
     app.click("Cancel").await;
+
+    // A shortcut another program holds (here keydeck on another vault) is refused when
+    // saved, and nothing is saved.
+    let other = tempfile::tempdir().unwrap();
+    settings(
+        other.path(),
+        json!({ "quick_access_shortcut": "Ctrl+Alt+H" }),
+    );
+    let _holder = support::launch(other.path(), false);
+    wait_until("the other keydeck starts", Duration::from_secs(20), || {
+        !support::app_pids(other.path()).is_empty()
+    });
+    std::thread::sleep(Duration::from_secs(3)); // and takes its shortcut
+    app.click("Settings").await;
+    let field = app
+        .find(By::Css("input[aria-describedby='shortcut-hint']"))
+        .await;
+    field.click().await.unwrap();
+    field
+        .send_keys(Key::Control + (Key::Alt + "h"))
+        .await
+        .unwrap();
+    app.click("Save").await;
+    app.find(By::XPath(
+        "//*[@role='dialog']//*[@role='alert' and contains(., 'Ctrl+Alt+H cannot be used')]",
+    ))
+    .await;
+    app.click("Cancel").await;
+    assert!(
+        !h.join("settings.json").exists() || {
+            let saved: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(h.join("settings.json")).unwrap()).unwrap();
+            saved["quick_access_shortcut"] != "Ctrl+Alt+H"
+        }
+    );
+
     record_shortcut(&app, Key::Control + (Key::Alt + "j")).await;
     let saved: serde_json::Value =
         serde_json::from_slice(&std::fs::read(h.join("settings.json")).unwrap()).unwrap();

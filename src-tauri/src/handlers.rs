@@ -219,12 +219,16 @@ pub async fn get_settings(cx: &Ctx<'_>) -> Answer<Settings> {
 }
 
 /// A new quick access shortcut is taken before the settings are saved: one that cannot be
-/// had is refused and nothing is saved.
+/// had (another program holds it) is refused and nothing is saved.
 pub async fn save_settings(cx: &Ctx<'_>, settings: Settings) -> Answer<Settings> {
     let kd = cx.kd()?;
     settings.validate()?;
     let before = kd.settings().quick_access_shortcut;
-    quick::set_shortcut(cx.app, &settings.quick_access_shortcut)?;
+    // Only a changed shortcut is taken again: one another keydeck holds must not block
+    // saving the other settings.
+    if settings.quick_access_shortcut != before {
+        quick::set_shortcut(cx.app, &settings.quick_access_shortcut)?;
+    }
     kd.save_settings(settings).map_err(|err| {
         let _ = quick::set_shortcut(cx.app, &before);
         err.into()

@@ -82,7 +82,7 @@ pub fn show_main<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 /// Closing the main window hides it in the tray when the user chose so (and a tray is
-/// there); otherwise keydeck quits, though the hidden quick access palette is still open.
+/// there); otherwise keydeck quits, an open quick access palette with it.
 fn on_main_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
     if window.label() != "main" {
         return;

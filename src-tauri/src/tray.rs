@@ -127,7 +127,8 @@ fn menu(app: &AppHandle, recent: &[KeyRecord]) -> tauri::Result<Menu<tauri::Wry>
     for key in recent {
         let key_ref = serde_json::to_string(&KeyRef::from(key)).expect("a KeyRef serializes");
         let id = format!("{RECENT}{key_ref}");
-        copy.append(&MenuItem::with_id(app, id, label(key), true, None::<&str>)?)?;
+        let text = label(&key.name, &key.source);
+        copy.append(&MenuItem::with_id(app, id, text, true, None::<&str>)?)?;
     }
     Menu::with_items(
         app,
@@ -142,15 +143,12 @@ fn menu(app: &AppHandle, recent: &[KeyRecord]) -> tauri::Result<Menu<tauri::Wry>
 }
 
 /// A key's menu label: inert, short, and with `&` kept (the menu reads it as a mnemonic).
-fn label(key: &KeyRecord) -> String {
-    let name = inert_cut(&key.name, 48).replace('&', "&&");
-    if key.source == keydeck_core::model::LOCAL_SOURCE {
+fn label(name: &str, source: &str) -> String {
+    let name = inert_cut(name, 48).replace('&', "&&");
+    if source == keydeck_core::model::LOCAL_SOURCE {
         name
     } else {
-        format!(
-            "{name}  ({})",
-            inert_cut(&key.source, 24).replace('&', "&&")
-        )
+        format!("{name}  ({})", inert_cut(source, 24).replace('&', "&&"))
     }
 }
 
@@ -178,5 +176,19 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn a_menu_label_is_inert_short_and_keeps_its_ampersands() {
+        assert_eq!(label("stripe-live", "local"), "stripe-live");
+        assert_eq!(label("R&D key", "team&co"), "R&&D key  (team&&co)");
+        assert_eq!(label("a\u{202E}b\x1b[2J", "local"), "a<U+202E>b\\x1b[2J");
+        let long = label(&"k".repeat(100), "local");
+        assert!(long.chars().count() == 48 && long.ends_with('…'), "{long}");
     }
 }
