@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
+import { columnChoice } from './lib/columns.svelte';
 import { fakeBackend, record, source, type Backend } from './test/backend';
 import { expectAccessible, grid, renderApp, row, rows } from './test/window';
 
@@ -90,6 +91,25 @@ describe('the column choice', () => {
     // Back as it was for the other tests.
     await fireEvent.click(within(choice).getByLabelText('Env'));
     await fireEvent.click(within(choice).getByLabelText('Owner'));
+  });
+});
+
+describe('column widths', () => {
+  it('remembers the width a column was given, and the table starts with it', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(7));
+    const handle = screen.getByRole('separator', { name: 'Resize the Name column' });
+    await fireEvent.keyDown(handle, { key: 'ArrowRight' });
+    await fireEvent.keyDown(handle, { key: 'ArrowRight' });
+    const saved = JSON.parse(localStorage.getItem('keydeck.columnWidths')!);
+    expect(saved.name).toBeGreaterThanOrEqual(60);
+    cleanup();
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(7));
+    expect(screen.getByRole('grid', { name: 'Keys' }).getAttribute('style')).toContain(`${saved.name}px`);
+    // Back as it was for the other tests.
+    localStorage.removeItem('keydeck.columnWidths');
+    columnChoice.widths = {};
   });
 });
 

@@ -1,6 +1,8 @@
-// Which of the table's optional columns show, chosen in the toolbar and remembered in the
-// webview's storage (a choice of columns only: nothing from a key is ever stored there).
+// Which of the table's optional columns show, chosen in the toolbar, and the widths the user
+// dragged them to, remembered in the webview's storage (the layout only: nothing from a key
+// is ever stored there).
 const STORE = 'keydeck.hiddenColumns';
+const WIDTHS = 'keydeck.columnWidths';
 
 /** The columns a user may hide, with their labels; the rest always show. */
 export const OPTIONAL: { id: string; label: string }[] = [
@@ -25,8 +27,33 @@ function load(): string[] {
   return DEFAULT_HIDDEN;
 }
 
+/** The widths saved, in px, by column id: only sane numbers are taken back. */
+function loadWidths(): Record<string, number> {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(WIDTHS) ?? 'null');
+    if (saved && typeof saved === 'object') {
+      return Object.fromEntries(
+        Object.entries(saved).filter(([, px]) => typeof px === 'number' && Number.isFinite(px) && px >= 60 && px <= 2000),
+      );
+    }
+  } catch {
+    // Unreadable storage: the default widths.
+  }
+  return {};
+}
+
+function save(key: string, value: unknown) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Not remembered; the choice still holds until the window closes.
+  }
+}
+
 class ColumnChoice {
   hidden: string[] = $state(load());
+  /** Widths the user dragged columns to (px); the others share the free space. */
+  widths: Record<string, number> = $state(loadWidths());
 
   shows(id: string): boolean {
     return !this.hidden.includes(id);
@@ -34,11 +61,12 @@ class ColumnChoice {
 
   toggle(id: string) {
     this.hidden = this.shows(id) ? [...this.hidden, id] : this.hidden.filter((h) => h !== id);
-    try {
-      localStorage.setItem(STORE, JSON.stringify(this.hidden));
-    } catch {
-      // Not remembered; the choice still holds until the window closes.
-    }
+    save(STORE, this.hidden);
+  }
+
+  setWidth(id: string, px: number) {
+    this.widths = { ...this.widths, [id]: Math.round(px) };
+    save(WIDTHS, this.widths);
   }
 }
 
