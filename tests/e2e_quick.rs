@@ -20,16 +20,17 @@ const BETA: &str = "qa-beta-canary-0123456789abcdef";
 const SHORTCUT: &str = "Ctrl+Alt+J";
 const PRESS: &str = "ctrl+alt+j";
 
-/// How long the palette may take to draw after it shows (a fresh page each time).
-const PALETTE_DRAWS: Duration = Duration::from_millis(1500);
+/// A beat after the palette says it is ready, as a person's eyes take.
+const PALETTE_DRAWS: Duration = Duration::from_millis(300);
 
 fn xdotool(args: &[&str]) -> String {
     let out = Command::new("xdotool").args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The palette's X windows while it shows, found by title and process.
-fn palette(pid: &str) -> Vec<String> {
+/// The palette's X windows while they show, found by process and by a title matching
+/// `title` (a regular expression).
+fn palette(pid: &str, title: &str) -> Vec<String> {
     xdotool(&[
         "search",
         "--all",
@@ -37,15 +38,22 @@ fn palette(pid: &str) -> Vec<String> {
         "--pid",
         pid,
         "--name",
-        "^keydeck quick access$",
+        title,
     ])
     .split_whitespace()
     .map(str::to_string)
     .collect()
 }
 
+/// The palette shows, loading or not.
 fn shown(pid: &str) -> bool {
-    !palette(pid).is_empty()
+    !palette(pid, "^keydeck quick access").is_empty()
+}
+
+/// The palette has drawn its keys and its search box has the focus: its page then titles
+/// the window exactly so.
+fn ready(pid: &str) -> bool {
+    !palette(pid, "^keydeck quick access$").is_empty()
 }
 
 /// Saves the quick access shortcut as a person records it: the keys pressed in its field.
@@ -128,7 +136,9 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     // Pressed anywhere, it shows the palette; type, Enter copies.
     assert!(!shown(&pid));
     xdotool(&["key", PRESS]);
-    wait_until("the palette shows", Duration::from_secs(15), || shown(&pid));
+    wait_until("the palette is ready", Duration::from_secs(30), || {
+        ready(&pid)
+    });
     // A new palette each time: as a person does, wait for it to draw before typing.
     std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["type", "--delay", "60", "beta"]);
@@ -161,9 +171,11 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     // Next time the key copied last comes first (before qa-alpha, first by name): Enter
     // alone copies it. Esc hides the palette without copying.
     xdotool(&["key", PRESS]);
-    wait_until("the palette shows again", Duration::from_secs(10), || {
-        shown(&pid)
-    });
+    wait_until(
+        "the palette is ready again",
+        Duration::from_secs(30),
+        || ready(&pid),
+    );
     std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["key", "Return"]);
     wait_until(
@@ -176,9 +188,9 @@ async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     });
     xdotool(&["key", PRESS]);
     wait_until(
-        "the palette shows a third time",
-        Duration::from_secs(10),
-        || shown(&pid),
+        "the palette is ready a third time",
+        Duration::from_secs(30),
+        || ready(&pid),
     );
     std::thread::sleep(PALETTE_DRAWS);
     xdotool(&["key", "Escape"]);

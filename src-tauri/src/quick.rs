@@ -13,8 +13,10 @@ use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
 use crate::{AppError, AppState};
 
 pub const LABEL: &str = "quick";
-/// The window's title: tests and window managers find it by it.
+/// The window's title once its page has drawn the keys and holds the focus (the page sets
+/// it as its document title); until then it says it is loading. Tests wait for it.
 pub const TITLE: &str = "keydeck quick access";
+const LOADING: &str = "keydeck quick access (loading)";
 
 /// The shortcut registered now, to take back when Settings changes it.
 #[derive(Default)]
@@ -133,7 +135,13 @@ pub fn hide(app: &AppHandle) {
 fn create(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let page = WebviewUrl::App("index.html#quick".into());
     let palette = crate::window::contained(app, WebviewWindowBuilder::new(app, LABEL, page))
-        .title(TITLE)
+        .title(LOADING)
+        // Only its one title: the page cannot name the window anything else.
+        .on_document_title_changed(|palette, title| {
+            if title == TITLE {
+                let _ = palette.set_title(TITLE);
+            }
+        })
         .inner_size(560.0, 400.0)
         .resizable(false)
         .decorations(false)

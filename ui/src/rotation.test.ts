@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
+import { timeLeft } from './lib/format';
 import { fakeBackend, type Backend } from './test/backend';
 import { expectAccessible, renderApp, row, rows } from './test/window';
 
@@ -66,6 +67,18 @@ describe('rotating a key', () => {
   });
 });
 
+describe('time left', () => {
+  it('reads down to the deadline, never later than it is', () => {
+    const now = Date.parse('2026-11-29T12:00:00Z');
+    const at = (seconds: number) => new Date(now + seconds * 1000).toISOString();
+    expect(timeLeft(at(86_399.6), now)).toBe('23 h 59 min');
+    expect(timeLeft(at(7 * 86_400 - 1), now)).toBe('6 days 23 h');
+    expect(timeLeft(at(86_400), now)).toBe('1 day 0 h');
+    expect(timeLeft(at(45), now)).toBe('45 s');
+    expect(timeLeft(at(-5), now)).toBe('0 s');
+  });
+});
+
 describe('the previous secret', () => {
   it('shows until when it is kept, and reveals it on request only', async () => {
     const until = new Date(Date.now() + 23 * 3600_000).toISOString();
@@ -73,7 +86,7 @@ describe('the previous secret', () => {
     backend.secrets['id-stripe-live@previous'] = 'sk_live_old_0123456789';
     const pane = await openDetails('stripe-live');
     const previous = await within(pane).findByRole('region', { name: 'Previous secret' });
-    expect(previous.textContent).toContain('deleted in 23 hours');
+    expect(previous.textContent).toMatch(/deleted in 22 h 59 min\./);
     expect(previous.textContent).not.toContain('sk_live_old');
     await fireEvent.click(within(previous).getByRole('button', { name: 'Reveal previous' }));
     await waitFor(() => expect(within(previous).getByTestId('previous-value').textContent).toBe('sk_live_old_0123456789'));

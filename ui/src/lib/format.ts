@@ -27,6 +27,17 @@ export function relative(iso: string | null, now: number = Math.max(clock.now, D
   return '—';
 }
 
+/** The time left until `iso`, rounded down, in its two largest units ("23 h 59 min",
+ *  "6 days 23 h", "45 s"): a deadline never reads later than it is. */
+export function timeLeft(iso: string, now: number = Math.max(clock.now, Date.now())): string {
+  const left = Math.max(0, Math.floor((Date.parse(iso) - now) / 1000));
+  const [days, hours, minutes] = [Math.floor(left / 86_400), Math.floor((left % 86_400) / 3600), Math.floor((left % 3600) / 60)];
+  if (days) return `${days} day${days === 1 ? '' : 's'} ${hours} h`;
+  if (hours) return `${hours} h ${minutes} min`;
+  if (minutes) return `${minutes} min`;
+  return `${left} s`;
+}
+
 export function exact(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
