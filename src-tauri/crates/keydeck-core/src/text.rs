@@ -77,6 +77,30 @@ pub fn bound(text: &mut String, max: usize) -> bool {
     }
 }
 
+/// What a name sorts by, as people read names: case aside, and numbers by their value
+/// ("key2" before "key10"). Each run of digits becomes its length (two digits) and then
+/// the digits without leading zeros, so a shorter number sorts first. SQLite compares these
+/// keys byte by byte; the name itself breaks ties.
+pub fn sort_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() + 4);
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_ascii_digit() {
+            key.extend(c.to_lowercase());
+            continue;
+        }
+        let mut digits = String::from(c);
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            digits.push(d);
+        }
+        let value = digits.trim_start_matches('0');
+        let value = if value.is_empty() { "0" } else { value };
+        key.push_str(&format!("{:02}", value.len().min(99)));
+        key.push_str(value);
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +134,27 @@ mod tests {
         assert!(!bound(&mut long, 3));
     }
 
+    #[test]
+    fn names_sort_as_people_read_them() {
+        let mut names = vec![
+            "key10", "Key2", "key1", "beta", "Alpha", "key02b", "key2a", "k",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            ["Alpha", "beta", "k", "key1", "Key2", "key2a", "key02b", "key10"]
+        );
+        assert_eq!(sort_key("v007-X"), "v017-x");
+        assert_eq!(sort_key("000"), "010");
+    }
+
     proptest! {
+        #[test]
+        fn numbers_order_by_value(a in 0u64..1_000_000, b in 0u64..1_000_000) {
+            let (ka, kb) = (sort_key(&format!("k{a}")), sort_key(&format!("k{b}")));
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+        }
+
         #[test]
         fn nothing_dangerous_survives(text in any::<String>()) {
             let shown = inert(&text);

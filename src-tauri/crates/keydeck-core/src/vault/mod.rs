@@ -128,7 +128,10 @@ impl Vault {
         let mut sql = QueryBuilder::<Sqlite>::new("UPDATE keys SET updated_at = ");
         sql.push_bind(now.timestamp_millis());
         if let Some(name) = update.name {
-            sql.push(", name = ").push_bind(name);
+            sql.push(", name_key = ")
+                .push_bind(crate::text::sort_key(&name))
+                .push(", name = ")
+                .push_bind(name);
             changed.push("name");
         }
         if let Some(scopes) = update.scopes {
@@ -281,11 +284,12 @@ async fn insert_row(
     now: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO keys (id, name, mask, scopes, tags, env, notes, created_at, updated_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO keys (id, name, name_key, mask, scopes, tags, env, notes, created_at, updated_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(&new.name)
+    .bind(crate::text::sort_key(&new.name))
     .bind(mask)
     .bind(to_json(&new.scopes))
     .bind(to_json(&new.tags))

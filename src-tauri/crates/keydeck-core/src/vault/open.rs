@@ -56,7 +56,33 @@ pub(super) async fn open_pool(home: &Path) -> Result<(SqlitePool, PathBuf, bool)
         .await
         .map_err(|e| not_a_vault(&path, e))?;
     MIGRATOR.run(&pool).await?;
+    fill_name_keys(&pool).await?;
     Ok((pool, path, !existed))
+}
+
+/// Gives the names stored before migration 0008 their sort keys, in one transaction (a
+/// lookup along the index, and nothing to do, once they have them).
+async fn fill_name_keys(pool: &SqlitePool) -> Result<()> {
+    for table in ["keys", "remote_keys"] {
+        let names: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT rowid, name FROM {table} WHERE name_key IS NULL"
+        ))
+        .fetch_all(pool)
+        .await?;
+        if names.is_empty() {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        for (rowid, name) in names {
+            sqlx::query(&format!("UPDATE {table} SET name_key = ? WHERE rowid = ?"))
+                .bind(crate::text::sort_key(&name))
+                .bind(rowid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Reads the schema version of an existing file without changing it.

@@ -21,7 +21,7 @@ pub struct SyncReport {
     pub synced_at: DateTime<Utc>,
 }
 
-/// Rows per INSERT when a listing is stored (17 values each, well under SQLite's limit).
+/// Rows per INSERT when a listing is stored (18 values each, well under SQLite's limit).
 const INSERT_BATCH: usize = 500;
 
 impl Vault {
@@ -156,7 +156,7 @@ async fn insert_listing(
     let numbered: Vec<(usize, RemoteKey)> = keys.into_iter().enumerate().collect();
     for rows in numbered.chunks(INSERT_BATCH) {
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO remote_keys (source, id, position, name, mask, scopes, env, owner, details, \
+            "INSERT INTO remote_keys (source, id, position, name, name_key, mask, scopes, env, owner, details, \
              created_at, updated_at, last_used_at, expires_at, revoked_at, revoked, status_known, has_secret) ",
         );
         insert.push_values(rows, |mut row, (position, key)| {
@@ -164,6 +164,7 @@ async fn insert_listing(
                 .push_bind(&key.id)
                 .push_bind(*position as i64)
                 .push_bind(&key.name)
+                .push_bind(crate::text::sort_key(&key.name))
                 .push_bind(&key.mask)
                 .push_bind(super::to_json(&key.scopes))
                 .push_bind(&key.env)

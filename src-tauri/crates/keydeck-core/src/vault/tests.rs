@@ -938,4 +938,5 @@ async fn recent_copies_are_the_last_copied_keys_newest_first() {
     assert_eq!(names(f.vault.recent_copies(1).await.unwrap()), ["a"]);
 }
 
+mod order;
 mod previous;
