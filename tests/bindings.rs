@@ -9,9 +9,9 @@ use keydeck_app::ipc::{
     About, BulkChannel, BulkProgress, ChangeChannel, CopyReceipt, IpcType, KeyEdit, KeyRef,
     ProgressChannel, RotationInput, SecretInput, SourceInput,
 };
-use keydeck_core::bulk::BulkReport;
+use keydeck_core::bulk::{BulkAction, BulkReport};
 use keydeck_core::error::{ErrorBody, ErrorCode};
-use keydeck_core::vault::SourceInfo;
+use keydeck_core::vault::{SourceInfo, SourceSpec};
 use keydeck_core::{
     KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, ListQuery, NewKey, Settings, SortField,
 };
@@ -40,6 +40,8 @@ fn generate(dir: &Path) {
     About::export_all_to(dir).unwrap();
     BulkProgress::export_all_to(dir).unwrap();
     BulkReport::export_all_to(dir).unwrap();
+    BulkAction::export_all_to(dir).unwrap();
+    SourceSpec::export_all_to(dir).unwrap();
     keydeck_core::remote::SyncProgress::export_all_to(dir).unwrap();
     keydeck_core::error::NextAction::export_all_to(dir).unwrap();
     std::fs::write(dir.join("markers.ts"), markers()).unwrap();

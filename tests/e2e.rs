@@ -471,7 +471,7 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     app.find(By::XPath("//*[@role='status' and contains(., 'the last sync failed') and contains(., 'cannot connect')]")).await;
     app.screenshot("stale-source").await;
 
-    // A rejected token: the error says what to do.
+    // A rejected token at connect: nothing is saved, and the dialog keeps what was typed.
     app.click("+ Connect a server").await;
     let served = Served::start(&keydeck, server.path(), "000", &[]);
     app.fill("Name", "wrong-token").await;
@@ -479,23 +479,74 @@ async fn remote_sources_of_every_dialect_show_their_keys_and_stay_when_offline()
     app.fill("Token", "not-the-token").await;
     app.click("Connect").await;
     app.answer_native_dialog(support::NEW_SERVER_TITLE, true);
-    app.wait_js("return document.querySelector('[role=dialog]') === null")
+    app.find(By::XPath(
+        "//*[@role='dialog']//*[@role='alert' and contains(., 'Authentication failed')]",
+    ))
+    .await;
+    app.find(By::XPath(
+        "//*[@role='dialog']//p[contains(., 'Nothing was saved')]",
+    ))
+    .await;
+    let nav = app
+        .js("return document.querySelector('nav').innerText")
         .await;
+    assert!(!nav.to_string().contains("wrong-token"), "{nav}");
+    assert_eq!(
+        app.axe().await,
+        Vec::<String>::new(),
+        "axe on the connect dialog with a refused token"
+    );
+    app.screenshot("connect-refused").await;
+    app.click("Cancel").await;
+
+    // Saved unchecked (from the CLI), the wrong token shows at the first sync, with a button
+    // that does the fix (no CLI command in the window).
+    support::cli(
+        home.path(),
+        &[
+            "source",
+            "add",
+            "wrong-token",
+            "--url",
+            &served.url,
+            "--dialect",
+            "000",
+            "--no-sync",
+        ],
+        "not-the-token",
+    );
+    app.find(By::XPath(
+        "//nav//button[starts-with(normalize-space(), 'wrong-token')]",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     app.click("Sync wrong-token").await;
-    // What the server said, and a button that does the fix (no CLI command in the window).
     let banner = app
         .find(By::XPath(
             "//*[@role='status' and contains(., 'Authentication failed')]",
         ))
         .await;
     assert!(!banner.text().await.unwrap().contains("keydeck "));
-    app.find(By::XPath(
-        "//button[starts-with(@aria-label, 'Set a new token')]",
-    ))
-    .await;
     app.wait_js("return document.querySelector('nav').innerText.includes('token rejected')")
         .await;
     app.screenshot("error-state").await;
+    app.find(By::XPath(
+        "//button[starts-with(@aria-label, 'Set a new token')]",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    app.fill("New token", &served.token).await;
+    app.click("Save").await;
+    app.answer_native_dialog(support::NEW_TOKEN_TITLE, true);
+    app.wait_js("return document.querySelector('[role=dialog]') === null")
+        .await;
+    app.wait_js("return !document.querySelector('nav').innerText.includes('token rejected')")
+        .await;
+    tokens.push(served.token.clone());
     for file in app.webview_files() {
         let bytes = std::fs::read(&file).unwrap();
         assert!(

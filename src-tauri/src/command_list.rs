@@ -15,9 +15,9 @@ macro_rules! app_commands {
             rotate_key(id: String, secret: SecretInput, rotation: RotationInput) -> KeyRecord;
             /// The key as listed afterwards; `null` when its server no longer lists it.
             revoke_key(key: KeyRef, reason: Option<String>) -> Option<KeyRecord>;
-            /// Revokes each key with one reason, each through its own source's path, with
-            /// progress after each key on `on_progress`; one key's failure is its own result.
-            revoke_keys(keys: Vec<KeyRef>, reason: Option<String>, on_progress: BulkChannel) -> BulkReport;
+            /// Revokes, deletes or tags each key the way it would be on its own, with progress
+            /// after each key on `on_progress`; one key's failure is its own result.
+            apply_to_keys(keys: Vec<KeyRef>, action: BulkAction, on_progress: BulkChannel) -> BulkReport;
             delete_key(id: String) -> ();
             /// The secret of one key, to show for a few seconds (rate-limited, logged).
             reveal_secret(key: KeyRef) -> String;
@@ -32,8 +32,10 @@ macro_rules! app_commands {
             /// Progress after each page on `on_progress`; `cancel_sync` stops it.
             sync_source(name: String, on_progress: ProgressChannel) -> SourceInfo;
             cancel_sync(name: String) -> ();
-            /// Confirmed in a native dialog first, then the source is listed with it.
-            set_source_token(name: String, token: SecretInput) -> SourceInfo;
+            /// New settings (and a new token, when given; else the current one) are saved
+            /// only once the server lists keys with them. A new server or a new token is
+            /// confirmed in a native dialog first.
+            edit_source(name: String, settings: SourceSpec, token: Option<String>) -> SourceInfo;
             /// Sends on `on_change` whenever the vault changed (the CLI, another program, a
             /// sync); a later call replaces the channel.
             watch_vault(on_change: ChangeChannel) -> ();

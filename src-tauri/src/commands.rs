@@ -2,7 +2,7 @@
 //! that hands its arguments to the function of the same name in handlers.rs (so a list that
 //! disagrees with a handler does not compile).
 
-use keydeck_core::vault::SourceInfo;
+use keydeck_core::vault::{SourceInfo, SourceSpec};
 use keydeck_core::{KeyDetail, KeyPage, KeyRecord, ListQuery, NewKey, Settings};
 use tauri::{AppHandle, State};
 
@@ -12,7 +12,7 @@ use crate::ipc::{
     RotationInput, SecretInput, SourceInput,
 };
 use crate::{AppError, AppState};
-use keydeck_core::bulk::BulkReport;
+use keydeck_core::bulk::{BulkAction, BulkReport};
 
 include!("command_list.rs");
 

@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use keydeck_core::model::Access;
 use keydeck_core::remote::{CancellationToken, SyncWatch};
-use keydeck_core::vault::SourceInfo;
-use keydeck_core::{Error, KeyDetail, KeyPage, KeyRecord, Keydeck, ListQuery, NewKey, Settings};
+use keydeck_core::vault::{SourceInfo, SourceSpec};
+use keydeck_core::{
+    Error, KeyDetail, KeyPage, KeyRecord, Keydeck, ListQuery, NewKey, Secret, Settings,
+};
 use tauri::AppHandle;
 
 use crate::commands::{NEW_SERVER_TITLE, NEW_TOKEN_TITLE};
@@ -19,7 +21,7 @@ use crate::{quick, tray, window, AppError, AppState};
 
 /// Keys quick access offers before any is searched for.
 const RECENT_KEYS: u32 = 5;
-use keydeck_core::bulk::BulkReport;
+use keydeck_core::bulk::{BulkAction, BulkReport};
 
 type Answer<T> = Result<T, AppError>;
 
@@ -87,10 +89,10 @@ pub async fn revoke_key(
     Ok(revoked.key().cloned())
 }
 
-pub async fn revoke_keys(
+pub async fn apply_to_keys(
     cx: &Ctx<'_>,
     keys: Vec<KeyRef>,
-    reason: Option<String>,
+    action: BulkAction,
     on_progress: BulkChannel,
 ) -> Answer<BulkReport> {
     let mut progress = |done: usize, total: usize| {
@@ -99,7 +101,7 @@ pub async fn revoke_keys(
             total: total as u32,
         });
     };
-    Ok(cx.kd()?.revoke_each(&keys, reason, &mut progress).await)
+    Ok(cx.kd()?.apply_each(&keys, &action, &mut progress).await)
 }
 
 pub async fn delete_key(cx: &Ctx<'_>, id: String) -> Answer<()> {
@@ -181,19 +183,41 @@ pub async fn cancel_sync(cx: &Ctx<'_>, name: String) -> Answer<()> {
     Ok(())
 }
 
-pub async fn set_source_token(
+pub async fn edit_source(
     cx: &Ctx<'_>,
     name: String,
-    token: SecretInput,
+    settings: SourceSpec,
+    token: Option<String>,
 ) -> Answer<SourceInfo> {
     let kd = cx.kd()?;
-    let token = token.into_secret()?;
-    let question = kd.vault().new_token_question(&name).await?;
-    if !window::confirm(cx.app, NEW_TOKEN_TITLE, question, "Use this token").await {
-        return Err(Error::Cancelled("the token was not changed".into()).into());
+    let token = token
+        .map(|t| Secret::new(t).map_err(|e| Error::InvalidInput(format!("the token: {e}"))))
+        .transpose()?;
+    let settings = settings.normalized();
+    // A script in the page must not send the token to its own server, nor a revealed key
+    // to this source's server as its "token": a person says yes to either.
+    let question = match kd
+        .vault()
+        .new_server_question(&settings.url, settings.allow_insecure)
+        .await?
+    {
+        Some(question) => Some((NEW_SERVER_TITLE, question, "Connect")),
+        None if token.is_some() => Some((
+            NEW_TOKEN_TITLE,
+            kd.vault().new_token_question(&name).await?,
+            "Use this token",
+        )),
+        None => None,
+    };
+    if let Some((title, question, yes)) = question {
+        if !window::confirm(cx.app, title, question, yes).await {
+            return Err(Error::Cancelled(format!("source {name} was not changed")).into());
+        }
     }
-    // A failed sync keeps the new token; the source's state says why.
-    Ok(kd.set_token(&name, token).await?.0)
+    Ok(kd
+        .edit_source(&name, settings, token, &SyncWatch::default())
+        .await?
+        .source)
 }
 
 pub async fn watch_vault(cx: &Ctx<'_>, on_change: ChangeChannel) -> Answer<()> {

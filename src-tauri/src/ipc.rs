@@ -97,7 +97,7 @@ pub struct IpcChannel<T: IpcResponse>(Channel<T>);
 
 /// `sync_source`'s progress.
 pub type ProgressChannel = IpcChannel<SyncProgress>;
-/// `revoke_keys`' progress: keys done so far, keys in all.
+/// `apply_to_keys`' progress: keys done so far, keys in all.
 pub type BulkChannel = IpcChannel<BulkProgress>;
 /// `watch_vault`'s news that the vault changed.
 pub type ChangeChannel = IpcChannel<()>;

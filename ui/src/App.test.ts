@@ -428,9 +428,9 @@ describe('sources', () => {
     // A new token: Rust syncs with it, no second call from the window.
     backend.sources = [source({ name: 'prod' })];
     await fireEvent.input(within(dialog).getByLabelText('New token'), { target: { value: 'tok_new_0123456789' } });
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Update token' }));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(backend.last('set_source_token')).toEqual({ name: 'prod', token: { kind: 'given', value: 'tok_new_0123456789' } });
+    expect(backend.last('edit_source')).toMatchObject({ name: 'prod', token: 'tok_new_0123456789' });
     expect(backend.last('sync_source')).toBeUndefined();
     await waitFor(() => expect(within(nav).getByText('synced 3 minutes ago')).toBeTruthy());
     expect(screen.queryByText(/the last sync failed/)).toBeNull();

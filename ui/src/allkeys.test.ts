@@ -139,8 +139,8 @@ describe('the bulk selection', () => {
     expect(failed.textContent).toContain('ops-pager');
     expect(failed.textContent).toContain('has no revoke request');
     await expectAccessible('the bulk revoke report');
-    expect(backend.last('revoke_keys')).toMatchObject({ reason: 'CI moved' });
-    expect((backend.last('revoke_keys')!.keys as { source: string }[]).map((k) => k.source)).toEqual(['team', 'team', 'ops']);
+    expect(backend.last('apply_to_keys')).toMatchObject({ action: { kind: 'revoke', reason: 'CI moved' } });
+    expect((backend.last('apply_to_keys')!.keys as { source: string }[]).map((k) => k.source)).toEqual(['team', 'team', 'ops']);
 
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Done' }));
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
@@ -182,6 +182,6 @@ describe('the bulk selection', () => {
     await fireEvent.input(within(dialog).getByLabelText(/type 6 to confirm/), { target: { value: '6' } });
     expect(go.disabled).toBe(false);
     await fireEvent.keyDown(dialog, { key: 'Escape' });
-    expect(backend.last('revoke_keys')).toBeUndefined();
+    expect(backend.last('apply_to_keys')).toBeUndefined();
   });
 });

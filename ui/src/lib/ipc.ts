@@ -1,6 +1,7 @@
 // The only module that calls Tauri's `invoke`: every command the window uses is here,
 // typed with the bindings generated from Rust (src/lib/bindings, see tests/bindings.rs).
 import { Channel, invoke } from '@tauri-apps/api/core';
+import type { BulkAction } from './bindings/BulkAction';
 import type { BulkProgress } from './bindings/BulkProgress';
 import type { Commands } from './bindings/commands';
 import { DEFAULT_QUERY } from './bindings/defaults';
@@ -16,6 +17,7 @@ import type { RotationInput } from './bindings/RotationInput';
 import type { SecretInput } from './bindings/SecretInput';
 import type { Settings } from './bindings/Settings';
 import type { SourceInput } from './bindings/SourceInput';
+import type { SourceSpec } from './bindings/SourceSpec';
 import type { SyncProgress } from './bindings/SyncProgress';
 
 /** What a failure carries: an ErrorBody, or `ipc` when the call itself broke. */
@@ -97,16 +99,16 @@ export const removeSource = (name: string) => call('remove_source', { name });
 /** Lists a source again; `onProgress` hears of each page as it arrives. */
 /** Revokes each key with one reason, with progress after each key; one key's failure is
  *  its own line of the report. */
-export const revokeKeys = (keys: KeyRef[], reason: string | null, onProgress: (progress: BulkProgress) => void) =>
-  call('revoke_keys', { keys, reason, onProgress: new Channel<BulkProgress>(onProgress) });
+export const applyToKeys = (keys: KeyRef[], action: BulkAction, onProgress: (progress: BulkProgress) => void) =>
+  call('apply_to_keys', { keys, action, onProgress: new Channel<BulkProgress>(onProgress) });
 export const syncSource = (name: string, onProgress: (progress: SyncProgress) => void) =>
   call('sync_source', { name, onProgress: new Channel<SyncProgress>(onProgress) });
 /** Stops a running sync: it fails with `cancelled` and the source keeps its last listing. */
 export const cancelSync = (name: string) => call('cancel_sync', { name });
-/** Stores the new token and syncs the source with it: a failed sync is kept on the answered
- *  source (its `last_error`), not thrown. */
-export const setSourceToken = (name: string, token: SecretInput) =>
-  call('set_source_token', { name, token });
+/** Saves a source's new settings (and token, when given) once its server lists keys with
+ *  them; a refusal is thrown and nothing changes. */
+export const editSource = (name: string, settings: SourceSpec, token: string | null) =>
+  call('edit_source', { name, settings, token });
 /** Calls `onChange` whenever the vault changed: here, or elsewhere (the CLI, a sync). */
 export const watchVault = (onChange: () => void) =>
   call('watch_vault', { onChange: new Channel<null>(onChange) });

@@ -11,6 +11,8 @@ import type { NextAction } from '../lib/bindings/NextAction';
 import type { RemoteError } from '../lib/bindings/RemoteError';
 import type { RemoteErrorKind } from '../lib/bindings/RemoteErrorKind';
 import type { Settings } from '../lib/bindings/Settings';
+import type { SourceSpec } from '../lib/bindings/SourceSpec';
+import type { BulkAction } from '../lib/bindings/BulkAction';
 import type { SourceInfo } from '../lib/bindings/SourceInfo';
 import type { SyncProgress } from '../lib/bindings/SyncProgress';
 
@@ -330,23 +332,34 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
         key.cannot_revoke = { reason: 'revoked' };
         return key;
       }
-      case 'revoke_keys': {
+      case 'apply_to_keys': {
         // As Rust does: each key on its own, progress after each; a key of a source without
         // a revoke request (`cannot_revoke`) fails with Rust's words, the others go on.
         const refs = args.keys as { source: string; id: string }[];
+        const action = args.action as BulkAction;
         const progress = channel(JSON.parse(JSON.stringify(args.onProgress)));
         const outcomes = refs.map((ref, n) => {
           const key = backend.keys.find((k) => k.source === ref.source && k.id === ref.id)!;
           progress.send({ done: n + 1, total: refs.length });
+          const done = { source: key.source, id: key.id, name: key.name, error: null };
+          if (action.kind === 'delete') {
+            backend.keys = backend.keys.filter((k) => k !== key);
+            return done;
+          }
+          if (action.kind === 'add_tag' || action.kind === 'remove_tag') {
+            const others = key.tags.filter((t) => t !== action.tag);
+            key.tags = action.kind === 'add_tag' ? [...others, action.tag] : others;
+            return done;
+          }
           if (key.cannot_revoke) {
             const error = remoteError(key.source, 'no_revoke_template', 'has no revoke request');
-            return { source: key.source, id: key.id, name: key.name, error };
+            return { ...done, error };
           }
           key.status = 'revoked';
-          key.revoke_reason = (args.reason as string) ?? null;
+          key.revoke_reason = action.reason;
           key.cannot_reveal = { reason: 'revoked' };
           key.cannot_revoke = { reason: 'revoked' };
-          return { source: key.source, id: key.id, name: key.name, error: null };
+          return done;
         });
         progress.end();
         const failed = outcomes.filter((o) => o.error).length;
@@ -355,9 +368,19 @@ export function fakeBackend(init: Partial<Backend> = {}): Backend {
       case 'delete_key':
       case 'remove_source':
         return null;
-      case 'set_source_token':
-        // Rust syncs with the new token and answers the source as it then is.
-        return backend.sources.find((s) => s.name === args.name);
+      case 'add_source': {
+        const spec = args.source as SourceSpec;
+        const added = source({ name: spec.name, url: spec.url, dialect: spec.dialect ?? '002' });
+        backend.sources.push(added);
+        return added;
+      }
+      case 'edit_source': {
+        // Rust lists the server with the new settings before saving them.
+        const source = backend.sources.find((s) => s.name === args.name)!;
+        const spec = args.settings as SourceSpec;
+        Object.assign(source, { url: spec.url, dialect: spec.dialect ?? source.dialect, user_id: spec.user_id, revoke_template: spec.revoke_template });
+        return source;
+      }
       case 'sync_source':
         return sync(args);
       case 'cancel_sync':
@@ -383,6 +406,8 @@ export function source(overrides: Partial<SourceInfo>): SourceInfo {
     url: 'https://keys.example.com/',
     dialect: '002',
     auth: { header: 'X-API-Key', scheme: null },
+    auth_header: null,
+    auth_scheme: null,
     user_id: null,
     revoke_template: null,
     allow_insecure: false,

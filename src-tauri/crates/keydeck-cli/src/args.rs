@@ -252,9 +252,33 @@ pub enum SourceCommand {
         /// the token and the keys.
         #[arg(long)]
         allow_insecure: bool,
-        /// Do not list the source right away.
+        /// Save it without listing it first (a wrong token then shows at its first sync).
         #[arg(long)]
         no_sync: bool,
+    },
+    /// Change a source's settings; nothing changes unless its server lists keys with them.
+    Edit {
+        name: String,
+        #[arg(long)]
+        url: Option<String>,
+        /// 000, 001, 002, 003, 004, or detect.
+        #[arg(long, value_parser = dialect_or_detect())]
+        dialect: Option<String>,
+        /// 004: the user whose keys to list ("" to unset).
+        #[arg(long, value_name = "ID")]
+        user_id: Option<String>,
+        /// Header that carries the credential ("" for the dialect's).
+        #[arg(long, value_name = "H")]
+        auth_header: Option<String>,
+        /// Scheme before the credential ("" for none, "default" for the dialect's).
+        #[arg(long, value_name = "S")]
+        auth_scheme: Option<String>,
+        /// How to revoke a key on this server ("" to unset).
+        #[arg(long, value_name = "TEMPLATE")]
+        revoke: Option<String>,
+        /// Allow plain http to another machine (true or false).
+        #[arg(long, value_name = "BOOL")]
+        allow_insecure: Option<bool>,
     },
     /// List the sources with their sync state.
     List,
@@ -265,8 +289,13 @@ pub enum SourceCommand {
         #[arg(long, conflicts_with = "name")]
         all: bool,
     },
-    /// Replace a source's credential (read from stdin).
-    SetToken { name: String },
+    /// Replace a source's credential (read from stdin) with one its server accepts.
+    SetToken {
+        name: String,
+        /// Save it without listing the source with it first.
+        #[arg(long)]
+        no_sync: bool,
+    },
     /// Remove a source, its cached listing and its secrets.
     Rm { name: String },
 }

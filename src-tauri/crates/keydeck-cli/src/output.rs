@@ -23,7 +23,11 @@ pub fn error(err: &Error, json: bool) {
 
 /// An error as `error: …` / `hint: …` lines (or JSON) on stderr.
 pub fn error_body(body: &ErrorBody, json: bool) {
-    let hint = hint(body);
+    error_hinted(body, hint(body), json);
+}
+
+/// An error with the hint given (a front end's own next step, not the error's action).
+pub fn error_hinted(body: &ErrorBody, hint: Option<String>, json: bool) {
     if json {
         let mut value = serde_json::json!({ "error": body });
         value["error"]["hint"] = hint.into();

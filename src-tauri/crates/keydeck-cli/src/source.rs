@@ -10,8 +10,8 @@ use keydeck_core::error::ErrorBody;
 use keydeck_core::remote::client::OnProgress;
 use keydeck_core::remote::{CancellationToken, SyncProgress, SyncWatch};
 use keydeck_core::text::{inert, inert_cut};
-use keydeck_core::vault::{SourceInfo, SourceSpec, SyncReport};
-use keydeck_core::{Keydeck, ListQuery, Result};
+use keydeck_core::vault::{SourceInfo, SourceSpec};
+use keydeck_core::{Connected, Error, Keydeck, ListQuery, Result};
 
 use crate::input::read_secret;
 use crate::stdout::Stdout;
@@ -44,7 +44,38 @@ pub async fn run(kd: &Keydeck, command: SourceCommand, json: bool) -> Result<Exi
         }
         SourceCommand::List => list_sources(kd, json).await,
         SourceCommand::Sync { name, all } => sync_sources(kd, name.filter(|_| !all), json).await,
-        SourceCommand::SetToken { name } => set_token(kd, &name, json).await,
+        SourceCommand::Edit {
+            name,
+            url,
+            dialect,
+            user_id,
+            auth_header,
+            auth_scheme,
+            revoke,
+            allow_insecure,
+        } => {
+            let mut spec = kd.vault().source(&name).await?.spec();
+            let set = |field: &mut Option<String>, given: Option<String>| {
+                if let Some(given) = given {
+                    *field = Some(given);
+                }
+            };
+            spec.url = url.unwrap_or(spec.url);
+            if let Some(dialect) = dialect {
+                spec.dialect = (dialect != "detect").then(|| dialect.parse()).transpose()?;
+            }
+            set(&mut spec.user_id, user_id);
+            set(&mut spec.auth_header, auth_header);
+            match auth_scheme.as_deref() {
+                Some("default") => spec.auth_scheme = None,
+                _ => set(&mut spec.auth_scheme, auth_scheme),
+            }
+            set(&mut spec.revoke_template, revoke);
+            spec.allow_insecure = allow_insecure.unwrap_or(spec.allow_insecure);
+            let checked = kd.edit_source(&name, spec, None, &watch()).await;
+            saved_or_refused(checked, &name, "changed", json)
+        }
+        SourceCommand::SetToken { name, no_sync } => set_token(kd, &name, no_sync, json).await,
         SourceCommand::Rm { name } => remove(kd, &name, json).await,
     }
 }
@@ -64,55 +95,69 @@ async fn add(kd: &Keydeck, spec: SourceSpec, no_sync: bool, json: bool) -> Resul
     let watch = watch();
     let connected = kd
         .connect_source(spec, token, (!no_sync).then_some(&watch))
-        .await?;
+        .await;
+    saved_or_refused(connected, &name, "added", json)
+}
+
+/// Says what was saved and how its listing went; a source (or a change) its server refused
+/// says that nothing was saved.
+fn saved_or_refused(
+    connected: Result<Connected>,
+    name: &str,
+    done: &str,
+    json: bool,
+) -> Result<ExitCode> {
+    let connected = match connected {
+        Ok(connected) => connected,
+        Err(err @ (Error::Remote(_) | Error::Cancelled(_))) => {
+            // The error's own action (set the token of a source…) would name a source that
+            // was never saved: the step is to run this command again, corrected.
+            let body = ErrorBody {
+                action: None,
+                ..ErrorBody::from(&err)
+            };
+            let server = body.remote.as_ref().and_then(|r| r.server_hint.clone());
+            let mut note = format!(
+                "nothing was saved: keydeck lists a source before saving it; check the URL, \
+                 dialect and token{}",
+                if done == "added" {
+                    " (or add it with --no-sync to save it unchecked)"
+                } else {
+                    ""
+                }
+            );
+            if let Some(server) = server {
+                note.push_str(&format!("; the server says: {server}"));
+            }
+            output::error_hinted(&body, Some(note), json);
+            return Ok(exit_code(err.code()));
+        }
+        Err(err) => return Err(err),
+    };
     let detection = connected
         .detection
         .map(|d| serde_json::json!({ "dialect": d.dialect, "reason": d.reason, "tried": d.tried }));
     if json {
         output::json(&serde_json::json!({ "source": connected.source, "detected": detection }));
-    } else {
-        let s = &connected.source;
-        outln!(
-            "added source {} (dialect {}, {})",
-            s.name,
-            s.dialect,
-            inert(&s.url)
-        );
-        if let Some(found) = &detection {
-            outln!(
-                "detected dialect {}: {}",
-                found["dialect"].as_str().unwrap_or("?"),
-                inert(found["reason"].as_str().unwrap_or(""))
-            );
-        }
-    }
-    let Some(synced) = connected.synced else {
         return Ok(ExitCode::SUCCESS);
-    };
-    synced_or_note(synced, &connected.source.name, "the source was added", json)
-}
-
-/// Prints how a sync went; a failure after the source was saved says so and sets the exit
-/// code.
-fn synced_or_note(
-    synced: Result<SyncReport>,
-    name: &str,
-    saved: &str,
-    json: bool,
-) -> Result<ExitCode> {
-    match synced {
-        Ok(report) => {
-            if !json {
-                outln!("synced {}: {} keys", report.source, report.keys);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(err) => {
-            output::error(&err, json);
-            eprintln!("note: {saved}; fix the problem and run `keydeck source sync {name}`");
-            Ok(exit_code(err.code()))
-        }
     }
+    let s = &connected.source;
+    outln!(
+        "{done} source {name} (dialect {}, {})",
+        s.dialect,
+        inert(&s.url)
+    );
+    if let Some(found) = &detection {
+        outln!(
+            "detected dialect {}: {}",
+            found["dialect"].as_str().unwrap_or("?"),
+            inert(found["reason"].as_str().unwrap_or(""))
+        );
+    }
+    if let Some(report) = &connected.synced {
+        outln!("synced {}: {} keys", report.source, report.keys);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn list_sources(kd: &Keydeck, json: bool) -> Result<ExitCode> {
@@ -160,18 +205,18 @@ async fn sync_sources(kd: &Keydeck, name: Option<String>, json: bool) -> Result<
     Ok(failed.unwrap_or(ExitCode::SUCCESS))
 }
 
-/// Replaces a source's token, then lists the source with it.
-async fn set_token(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {
+/// Replaces a source's token with one its server accepts (or, unchecked, as given).
+async fn set_token(kd: &Keydeck, name: &str, no_sync: bool, json: bool) -> Result<ExitCode> {
     kd.vault().source(name).await?;
     let token = read_secret(
         &format!("new token for source {name}"),
         &format!("keydeck source set-token {name}"),
     )?;
-    let (_, synced) = kd.set_token(name, token).await?;
-    if !json {
-        outln!("updated the token of source {name}");
-    }
-    synced_or_note(synced, name, "the new token was saved", json)
+    let watch = watch();
+    let connected = kd
+        .set_token(name, token, (!no_sync).then_some(&watch))
+        .await;
+    saved_or_refused(connected, name, "updated the token of", json)
 }
 
 async fn remove(kd: &Keydeck, name: &str, json: bool) -> Result<ExitCode> {

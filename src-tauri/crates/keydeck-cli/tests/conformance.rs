@@ -395,14 +395,26 @@ fn server_errors_reach_the_user_with_what_to_do() {
     let error: Value = serde_json::from_str(out.stderr.lines().next().unwrap()).unwrap();
     assert_eq!(error["error"]["code"], "remote");
     assert_eq!(error["error"]["remote"]["kind"], "not_found");
-    assert_eq!(error["error"]["action"]["kind"], "check_source");
+    let hint = error["error"]["hint"].as_str().unwrap();
+    assert!(hint.starts_with("nothing was saved"), "{hint}");
     assert_eq!(error["error"]["remote"]["code"], "api_keys.user_not_found");
     assert_eq!(
         error["error"]["remote"]["fields"],
         serde_json::json!(["user_id"])
     );
 
-    // A rejected token: the hint names the command that fixes it; the token is never shown.
+    assert!(
+        client
+            .run(&["source", "list", "--json"], None)
+            .ok()
+            .stdout
+            .trim()
+            == "[]",
+        "a refused source is not saved"
+    );
+
+    // A rejected token: nothing is saved, and the hint says what to do; the token is never
+    // shown.
     for dialect in DIALECTS {
         let served = common::serve(&server_home, dialect, &[]);
         let client = Home::new();
@@ -423,7 +435,7 @@ fn server_errors_reach_the_user_with_what_to_do() {
         assert_eq!(out.code, 5, "{dialect}: {out:?}");
         assert!(out.stderr.contains("HTTP 401"), "{dialect}: {}", out.stderr);
         assert!(
-            out.stderr.contains("keydeck source set-token wrong"),
+            out.stderr.contains("hint: nothing was saved") && out.stderr.contains("--no-sync"),
             "{dialect}: {}",
             out.stderr
         );
@@ -435,7 +447,19 @@ fn server_errors_reach_the_user_with_what_to_do() {
                 out.stderr
             );
         }
-        // The right token repairs it.
+        // Saved unchecked, the rejected token shows at the sync, whose hint names the
+        // command that fixes it; a wrong new token is refused and the right one repairs it.
+        let mut add = vec!["source", "add", "wrong", "--url", &served.url, "--dialect"];
+        add.extend([dialect, "--user-id", "u1", "--no-sync"]);
+        client.run(&add, Some(b"not-the-token")).ok();
+        let out = client.run(&["source", "sync", "wrong"], None);
+        assert!(
+            out.stderr.contains("keydeck source set-token wrong"),
+            "{dialect}: {}",
+            out.stderr
+        );
+        let out = client.run(&["source", "set-token", "wrong"], Some(b"still-wrong"));
+        assert_eq!(out.code, 5, "{dialect}: {out:?}");
         client
             .run(
                 &["source", "set-token", "wrong"],

@@ -13,7 +13,7 @@ use crate::error::ErrorBody;
 use crate::model::{Access, LOCAL_SOURCE};
 use crate::remote::client::Detection;
 use crate::remote::{Client, ClientConfig, SyncWatch};
-use crate::vault::{RemoteRevoke, SourceInfo, SourceSpec, SyncReport};
+use crate::vault::{Checked, RemoteRevoke, SourceInfo, SourceSpec, SyncReport};
 use crate::{Error, KeyRecord, ListQuery, Result, Secret, Settings, Vault};
 
 pub struct Keydeck {
@@ -62,12 +62,22 @@ impl Revoked {
     }
 }
 
-/// A source just added, and how its first listing went.
+/// A source just added or changed, and its first listing.
 pub struct Connected {
     pub source: SourceInfo,
     pub detection: Option<Detection>,
-    /// `None` when no sync was asked for.
-    pub synced: Option<Result<SyncReport>>,
+    /// `None` when it was saved without listing it.
+    pub synced: Option<SyncReport>,
+}
+
+impl From<Checked> for Connected {
+    fn from(checked: Checked) -> Self {
+        Connected {
+            source: checked.source,
+            detection: checked.detection,
+            synced: Some(checked.synced),
+        }
+    }
 }
 
 /// A remote source's listing, fresh when its server answered, else the cached one.
@@ -177,44 +187,69 @@ impl Keydeck {
         })
     }
 
-    /// Adds a source (its settings trimmed, blanks taken as unset) and, when asked, lists it
-    /// once. A failed first sync keeps the source: its state says why.
+    /// Adds a source (its settings trimmed, blanks taken as unset). With `check`, its
+    /// server must list keys first: a wrong token or URL is refused and nothing is saved.
     pub async fn connect_source(
         &self,
         spec: SourceSpec,
         token: Secret,
-        sync: Option<&SyncWatch>,
+        check: Option<&SyncWatch>,
     ) -> Result<Connected> {
-        let client = self.client();
-        let (source, detection) = self
-            .vault
-            .add_source(spec.normalized(), token, &client)
-            .await?;
-        let synced = match sync {
-            Some(watch) => Some(
-                self.vault
-                    .sync_source_watched(&source.name, &client, watch)
-                    .await,
-            ),
-            None => None,
+        let (client, spec) = (self.client(), spec.normalized());
+        let Some(watch) = check else {
+            let (source, detection) = self.vault.add_source(spec, token, &client).await?;
+            return Ok(Connected {
+                source,
+                detection,
+                synced: None,
+            });
         };
-        Ok(Connected {
-            source: self.vault.source(&source.name).await?,
-            detection,
-            synced,
-        })
+        Ok(self
+            .vault
+            .add_checked_source(spec, token, &client, watch)
+            .await?
+            .into())
     }
 
-    /// Gives a source a new token, then lists it with that token. The token stays even if
-    /// the sync fails (its state says why).
+    /// Changes a source's settings, and its token when one is given, once its server lists
+    /// keys with them; until then nothing changes.
+    pub async fn edit_source(
+        &self,
+        name: &str,
+        spec: SourceSpec,
+        token: Option<Secret>,
+        watch: &SyncWatch,
+    ) -> Result<Connected> {
+        Ok(self
+            .vault
+            .edit_source(name, spec.normalized(), token, &self.client(), watch)
+            .await?
+            .into())
+    }
+
+    /// Gives a source a new token. With `check`, only one its server accepts (the source is
+    /// listed with it); else it is saved as given.
     pub async fn set_token(
         &self,
         name: &str,
         token: Secret,
-    ) -> Result<(SourceInfo, Result<SyncReport>)> {
-        self.vault.set_source_token(name, token).await?;
-        let synced = self.vault.sync_source(name, &self.client()).await;
-        Ok((self.vault.source(name).await?, synced))
+        check: Option<&SyncWatch>,
+    ) -> Result<Connected> {
+        let source = self.vault.source(name).await?;
+        match check {
+            Some(watch) => {
+                self.edit_source(name, source.spec(), Some(token), watch)
+                    .await
+            }
+            None => {
+                self.vault.set_source_token(name, token).await?;
+                Ok(Connected {
+                    source,
+                    detection: None,
+                    synced: None,
+                })
+            }
+        }
     }
 
     /// Lists a source again; a failure keeps its cached listing and is the answer.

@@ -18,7 +18,7 @@ pub mod text;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, NextAction, Result};
-pub use keydeck::Keydeck;
+pub use keydeck::{Connected, Keydeck};
 pub use model::{
     KeyDetail, KeyEvent, KeyPage, KeyRecord, KeyStatus, KeyUpdate, ListQuery, NewKey, SortField,
     Unable,

@@ -10,7 +10,15 @@ export type SourceInfo = { name: string, url: string, dialect: DialectId,
 /**
  * The header and scheme actually sent.
  */
-auth: AuthStyle, user_id: string | null, revoke_template: string | null, allow_insecure: boolean, created_at: string, 
+auth: AuthStyle, 
+/**
+ * The header as set for this source (`None`: the dialect's).
+ */
+auth_header: string | null, 
+/**
+ * The scheme as set for this source (`None`: the dialect's; empty: none).
+ */
+auth_scheme: string | null, user_id: string | null, revoke_template: string | null, allow_insecure: boolean, created_at: string, 
 /**
  * The last successful sync: what the cached listing is as of.
  */

@@ -41,6 +41,10 @@ pub struct SourceInfo {
     pub dialect: DialectId,
     /// The header and scheme actually sent.
     pub auth: AuthStyle,
+    /// The header as set for this source (`None`: the dialect's).
+    pub auth_header: Option<String>,
+    /// The scheme as set for this source (`None`: the dialect's; empty: none).
+    pub auth_scheme: Option<String>,
     pub user_id: Option<String>,
     pub revoke_template: Option<String>,
     pub allow_insecure: bool,
@@ -77,6 +81,30 @@ struct SourceRow {
     warning: Option<String>,
 }
 
+/// A spec checked, with its dialect and user id settled.
+pub(super) struct Resolved {
+    pub url: Url,
+    pub dialect: DialectId,
+    pub detection: Option<Detection>,
+    pub user_id: Option<String>,
+}
+
+impl SourceInfo {
+    /// The settings this source was given, to change some of them.
+    pub fn spec(&self) -> SourceSpec {
+        SourceSpec {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            dialect: Some(self.dialect),
+            auth_header: self.auth_header.clone(),
+            auth_scheme: self.auth_scheme.clone(),
+            user_id: self.user_id.clone(),
+            revoke_template: self.revoke_template.clone(),
+            allow_insecure: self.allow_insecure,
+        }
+    }
+}
+
 impl SourceSpec {
     /// The spec as typed, tidied: name and URL trimmed, blank settings unset (an empty auth
     /// scheme stays: it means "send the bare credential").
@@ -95,7 +123,11 @@ impl SourceSpec {
     }
 }
 
-fn effective_auth(dialect: DialectId, header: Option<&str>, scheme: Option<&str>) -> AuthStyle {
+pub(super) fn effective_auth(
+    dialect: DialectId,
+    header: Option<&str>,
+    scheme: Option<&str>,
+) -> AuthStyle {
     let default = dialect.dialect().default_auth();
     let chosen = |s: &str| (!s.is_empty()).then(|| s.to_string());
     match (header, scheme) {
@@ -117,7 +149,7 @@ pub(super) fn unsupported(source: &str, message: impl Into<String>) -> Error {
 }
 
 /// Checks a source's settings before anything is stored; answers its URL.
-fn validate_spec(spec: &SourceSpec) -> Result<Url> {
+pub(super) fn validate_spec(spec: &SourceSpec) -> Result<Url> {
     validate_source_name(&spec.name)?;
     let url = check_url(&spec.name, &spec.url, spec.allow_insecure)?;
     if let Some(template) = &spec.revoke_template {
@@ -140,7 +172,7 @@ fn validate_spec(spec: &SourceSpec) -> Result<Url> {
     Ok(url)
 }
 
-fn validate_source_name(name: &str) -> Result<()> {
+pub(super) fn validate_source_name(name: &str) -> Result<()> {
     let valid = !name.is_empty()
         && name.len() <= 64
         && name
@@ -180,6 +212,8 @@ impl SourceRow {
                 self.auth_scheme.as_deref(),
             ),
             stale: last_error.is_some() || self.synced_at.is_none(),
+            auth_header: self.auth_header,
+            auth_scheme: self.auth_scheme,
             name: self.name,
             url: self.url,
             dialect,
@@ -200,26 +234,34 @@ const SELECT_SOURCES: &str = "SELECT s.*, (SELECT count(*) FROM remote_keys r WH
 
 impl Vault {
     /// Adds a source (detecting its dialect when asked) and keeps its credential in the
-    /// keyring. It does not sync: call [`Vault::sync_source`] next.
+    /// keyring, without listing it: [`Vault::add_checked_source`] lists it first.
     pub async fn add_source(
         &self,
         spec: SourceSpec,
         credential: Secret,
         client: &Client,
     ) -> Result<(SourceInfo, Option<Detection>)> {
-        let url = validate_spec(&spec)?;
-        let name = spec.name.as_str();
+        self.refuse_taken_name(&spec.name).await?;
+        let resolved = self.resolve_spec(&spec, &credential, client).await?;
+        self.insert_source(&spec, &resolved, credential).await?;
+        Ok((self.source(&spec.name).await?, resolved.detection))
+    }
+
+    /// Checks a spec and settles what it leaves open: the dialect (detected when not
+    /// given) and the user id 004 needs.
+    pub(super) async fn resolve_spec(
+        &self,
+        spec: &SourceSpec,
+        credential: &Secret,
+        client: &Client,
+    ) -> Result<Resolved> {
+        let url = validate_spec(spec)?;
         let user_id = validate::optional_text("user id", spec.user_id.clone(), 200)?;
-        if self.source(name).await.is_ok() {
-            return Err(Error::InvalidInput(format!(
-                "a source named `{name}` already exists"
-            )));
-        }
         let (dialect, detection) = match spec.dialect {
             Some(dialect) => (dialect, None),
             None => {
                 let found = client
-                    .detect(name, &url, &credential, user_id.as_deref())
+                    .detect(&spec.name, &url, credential, user_id.as_deref())
                     .await?;
                 (found.dialect, Some(found))
             }
@@ -229,18 +271,32 @@ impl Vault {
                 "dialect 004 lists one user's keys: give the user id".into(),
             ));
         }
+        Ok(Resolved {
+            url,
+            dialect,
+            detection,
+            user_id,
+        })
+    }
 
+    pub(super) async fn insert_source(
+        &self,
+        spec: &SourceSpec,
+        resolved: &Resolved,
+        credential: Secret,
+    ) -> Result<()> {
+        let name = spec.name.as_str();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO sources (name, url, dialect, auth_header, auth_scheme, user_id, revoke_template, allow_insecure, created_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(name)
-        .bind(url.as_str())
-        .bind(dialect.as_str())
+        .bind(resolved.url.as_str())
+        .bind(resolved.dialect.as_str())
         .bind(&spec.auth_header)
         .bind(&spec.auth_scheme)
-        .bind(&user_id)
+        .bind(&resolved.user_id)
         .bind(&spec.revoke_template)
         .bind(spec.allow_insecure)
         .bind(Utc::now().timestamp_millis())
@@ -249,8 +305,7 @@ impl Vault {
         let id = item::credential(name);
         self.store_call(move |store| store.set(&id, &credential))
             .await?;
-        self.commit_or_forget(tx, &[item::credential(name)]).await?;
-        Ok((self.source(name).await?, detection))
+        self.commit_or_forget(tx, &[item::credential(name)]).await
     }
 
     /// The question to ask, where a person must confirm it themselves (the window asks in a

@@ -85,7 +85,7 @@ impl Vault {
             .await
     }
 
-    async fn replace_listing(
+    pub(super) async fn replace_listing(
         &self,
         name: &str,
         listing: Listing,
