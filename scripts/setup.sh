@@ -16,6 +16,8 @@ APT_PACKAGES=(
   dbus-x11 libdbus-1-dev gnome-keyring libsecret-tools libglib2.0-bin
   # A display for the window and E2E tests, screenshots, the clipboard
   xvfb xauth x11-utils imagemagick xclip xdotool
+  # A tray to dock in (an XEmbed system tray) for the tray's E2E test
+  trayer
   # WebDriver for the E2E tests (WebKitWebDriver)
   webkit2gtk-driver
   # The benchmarks' baselines and their peak-memory figures (GNU time)
