@@ -95,13 +95,16 @@ describe('the quick access palette', () => {
     await waitFor(() => expect(backend.last('copy_secret')).toEqual({ key: { source: 'local', id: 'id-github-ci' } }));
   });
 
-  it('starts afresh each time it is shown', async () => {
+  it('keeps what was typed when its window gets the focus again (each show is a new window)', async () => {
     await openPalette();
     await fireEvent.input(box(), { target: { value: 'stripe' } });
     await waitFor(() => expect(names()).toEqual(['stripe-live']));
+    const listings = backend.calls.filter((c) => c.cmd === 'list_keys').length;
     window.dispatchEvent(new Event('focus'));
-    await waitFor(() => expect(names()).toHaveLength(3));
-    expect((box() as HTMLInputElement).value).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((box() as HTMLInputElement).value).toBe('stripe');
+    expect(names()).toEqual(['stripe-live']);
+    expect(backend.calls.filter((c) => c.cmd === 'list_keys').length).toBe(listings);
   });
 });
 
