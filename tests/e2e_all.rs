@@ -191,6 +191,31 @@ async fn all_keys_in_one_view_and_a_bulk_revoke_across_two_sources() {
     }
     app.wait_js("return [...document.querySelectorAll('[data-key-name=team-ci] [role=gridcell]')].some(c => c.innerText.includes('revoked'))").await;
 
+    // Bulk tags: the vault's keys a search finds, Ctrl+A, Tag…, a tag, Enter (a tag is not
+    // destructive: no count to type).
+    clear(&search).await;
+    search.send_keys("local").await.unwrap();
+    app.wait_rows(&["alpha-local", "Zeta-local"]).await;
+    app.press(Key::Down).await;
+    app.press(Key::Control + "a").await;
+    app.wait_js("return document.querySelector('[aria-label=Selection]')?.innerText.includes('2 keys selected') === true").await;
+    app.click("Tag…").await;
+    app.wait_js(
+        "return document.querySelector('[role=dialog]')?.innerText.includes('Tag 2 keys') === true",
+    )
+    .await;
+    app.press("billing").await; // the tag has the focus
+    app.press(Key::Enter).await;
+    app.wait_js("return document.querySelector('[role=dialog] [role=status]')?.innerText.includes('2 tagged, 0 failed.') === true").await;
+    app.press(Key::Enter).await; // Done
+    app.wait_js("return document.querySelector('[role=dialog]') === null")
+        .await;
+    let listed: Value = serde_json::from_str(&cli(h, &["list", "--json"], "")).unwrap();
+    for key in listed.as_array().unwrap() {
+        let tags = key["tags"].as_array().unwrap();
+        assert_eq!(tags.last().unwrap(), "billing", "{key}");
+    }
+
     // keydeck's own menu on a right-click, never the webview's.
     clear(&search).await;
     app.wait_rows(&everything).await;

@@ -215,11 +215,23 @@ async fn a_page_script_cannot_leave_open_windows_or_connect_a_server_alone() {
     let added = pending.await.unwrap();
     assert_eq!(added["ok"]["name"], "exfil", "{added}");
 
-    // A new token for it needs the user too.
-    let new_token = json!({ "name": "exfil", "token": { "kind": "given", "value": "sk_live_contained_0123456789" } });
-    let pending = invoke_later(&app, "set_source_token", new_token);
+    // A new token for it needs the user too, and so does sending its token to another server.
+    let settings = |url: &str| {
+        json!({ "name": "exfil", "url": url, "dialect": "002", "auth_header": null,
+            "auth_scheme": null, "user_id": null, "revoke_template": null, "allow_insecure": false })
+    };
+    let new_token = json!({ "name": "exfil", "settings": settings(&server.url),
+        "token": "sk_live_contained_0123456789" });
+    let pending = invoke_later(&app, "edit_source", new_token);
     app.answer_native_dialog(NEW_TOKEN_TITLE, false);
     assert_eq!(pending.await.unwrap()["err"]["code"], "cancelled");
+    let elsewhere = HttpServer::dialect(DialectId::D002, Vec::new(), TOKEN);
+    let moved = json!({ "name": "exfil", "settings": settings(&elsewhere.url), "token": null });
+    let pending = invoke_later(&app, "edit_source", moved);
+    app.answer_native_dialog(NEW_SERVER_TITLE, false);
+    assert_eq!(pending.await.unwrap()["err"]["code"], "cancelled");
+    let sources = app.invoke("list_sources", json!({})).await.unwrap();
+    assert_eq!(sources[0]["url"], format!("{}/", server.url), "{sources}");
     app.stop().await;
 }
 

@@ -35,11 +35,13 @@ describe('bulk tags', () => {
     const bar = await check('stripe-live', 'github-ci', 'team-ci');
     await fireEvent.click(within(bar).getByRole('button', { name: 'Tag…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Tag 2 keys' });
+    expect(document.activeElement).toBe(within(dialog).getByLabelText('Tag'));
     expect(dialog.textContent).toContain('1 key from remote sources is left out');
     const go = within(dialog).getByRole('button', { name: 'Add the tag to 2' }) as HTMLButtonElement;
     expect(go.disabled).toBe(true); // no tag typed yet
     await fireEvent.input(within(dialog).getByLabelText('Tag'), { target: { value: ' billing ' } });
     await expectAccessible('the bulk tag dialog');
+    expect(within(dialog).queryByLabelText(/to confirm/)).toBeNull(); // a few keys checked by hand
     await fireEvent.click(go);
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toContain('2 tagged, 0 failed.'));
     expect(backend.last('apply_to_keys')!.action).toEqual({ kind: 'add_tag', tag: 'billing' });
@@ -54,13 +56,29 @@ describe('bulk tags', () => {
     await fireEvent.click(within(bar).getByRole('button', { name: 'Tag…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Tag 1 key' });
     await fireEvent.click(within(dialog).getByLabelText('Remove a tag'));
-    const offered = [...document.querySelectorAll('#bulk-tags option')].map((o) => (o as HTMLOptionElement).value);
-    expect(offered).toEqual(['billing', 'prod']);
-    await fireEvent.input(within(dialog).getByLabelText('Tag'), { target: { value: 'prod' } });
+    const choice = within(dialog).getByLabelText('Tag') as HTMLSelectElement;
+    expect([...choice.options].map((o) => o.value)).toEqual(['billing', 'prod']);
+    expect(choice.value).toBe('billing');
+    choice.value = 'prod';
+    await fireEvent.change(choice);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove the tag from 1' }));
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toContain('1 tagged'));
     expect(backend.last('apply_to_keys')!.action).toEqual({ kind: 'remove_tag', tag: 'prod' });
     expect(backend.keys.find((k) => k.name === 'stripe-live')!.tags).toEqual(['billing']);
+  });
+
+  it('tags every key a filter matches without asking for their count (nothing is lost)', async () => {
+    await renderApp();
+    await waitFor(() => expect(rows()).toHaveLength(5));
+    const table = grid();
+    table.focus();
+    await fireEvent.keyDown(table, { key: 'a', ctrlKey: true });
+    const bar = await screen.findByRole('region', { name: 'Selection' });
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Tag…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Tag 4 keys' });
+    expect(within(dialog).queryByLabelText(/to confirm/)).toBeNull();
+    await fireEvent.input(within(dialog).getByLabelText('Tag'), { target: { value: 'audit' } });
+    expect((within(dialog).getByRole('button', { name: 'Add the tag to 4' }) as HTMLButtonElement).disabled).toBe(false);
   });
 });
 
