@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use keydeck_core::model::Access;
+use keydeck_core::model::{Access, Reader};
 use keydeck_core::remote::{CancellationToken, SyncWatch};
 use keydeck_core::vault::{SourceInfo, SourceSpec};
 use keydeck_core::{
@@ -39,11 +39,11 @@ impl Ctx<'_> {
 
 const WINDOW_REVEAL: Access = Access {
     copy: false,
-    window: true,
+    by: Reader::Window,
 };
 const WINDOW_COPY: Access = Access {
     copy: true,
-    window: true,
+    by: Reader::Window,
 };
 
 pub async fn list_keys(cx: &Ctx<'_>, query: ListQuery, offset: u32, limit: u32) -> Answer<KeyPage> {

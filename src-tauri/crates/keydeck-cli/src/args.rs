@@ -193,6 +193,30 @@ pub enum Command {
     },
     /// Copy the database to FILE (secrets stay in the keyring).
     Backup { file: PathBuf },
+    /// Run COMMAND with keys' secrets in its environment (never in its arguments): each as
+    /// its name in upper snake case (stripe-live → STRIPE_LIVE), or the variable given.
+    Run {
+        /// A key (vault first, then any source), optionally into VAR: NAME or NAME=VAR.
+        #[arg(long = "key", value_name = "NAME[=VAR]")]
+        keys: Vec<String>,
+        /// Every unrevoked vault key with this tag.
+        #[arg(long, value_name = "T")]
+        tag: Option<String>,
+        /// Every unrevoked vault key with this env.
+        #[arg(long, value_name = "E")]
+        env: Option<String>,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<std::ffi::OsString>,
+    },
+    /// Write TEMPLATE with each `{{ keydeck://NAME }}` replaced by that key's secret, to
+    /// stdout or (owner-only, replaced whole) to FILE.
+    Inject {
+        #[arg(short = 'i', long = "in", value_name = "TEMPLATE")]
+        template: PathBuf,
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Check the database and that it agrees with the keyring.
     Doctor {
         /// Delete orphan secrets and secrets of revoked keys.

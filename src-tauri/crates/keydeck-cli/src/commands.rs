@@ -8,7 +8,7 @@ use keydeck_core::model::{ALL_SOURCES, LOCAL_SOURCE};
 use keydeck_core::remote::ClientConfig;
 use keydeck_core::{Keydeck, ListQuery, Result};
 
-use crate::{bulk, files, keys, serve, source, Cli, Command};
+use crate::{bulk, files, inject, keys, serve, source, Cli, Command};
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
@@ -31,6 +31,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         ..ClientConfig::default()
     };
     let kd = Keydeck::open(&home, transport).await?;
+    if let Command::Run {
+        keys,
+        tag,
+        env,
+        command,
+    } = cli.command
+    {
+        // The vault is closed cleanly before this process becomes the command.
+        let prepared = inject::prepare(&kd, keys, tag, env, command).await;
+        kd.close().await;
+        return Ok(inject::exec(prepared?));
+    }
     let result = dispatch(&kd, cli.command, json).await;
     kd.close().await;
     result
@@ -64,6 +76,9 @@ async fn dispatch(kd: &Keydeck, command: Command, json: bool) -> Result<ExitCode
             output,
         } => files::export(kd, &format, include_secrets, output).await,
         Command::Backup { file } => files::backup(kd, &file, json).await,
+        Command::Inject { template, output } => {
+            inject::inject(kd, &template, output.as_deref()).await
+        }
         Command::Doctor { repair } => return files::doctor(kd, repair, json).await,
         Command::Source(command) => return source::run(kd, command, json).await,
         Command::Serve {

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use keydeck_core::keydeck::Revoked;
-use keydeck_core::model::{Access, LOCAL_SOURCE};
+use keydeck_core::model::{Access, Reader, LOCAL_SOURCE};
 use keydeck_core::text::inert;
 use keydeck_core::vault::{RemoteRevoke, Rotation};
 use keydeck_core::{
@@ -18,7 +18,7 @@ use crate::{clipboard, output, Command, MetaArgs};
 
 const CLI_COPY: Access = Access {
     copy: true,
-    window: false,
+    by: Reader::Cli,
 };
 
 /// The subcommands on keys, each to its function.

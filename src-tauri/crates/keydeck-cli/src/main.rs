@@ -9,6 +9,7 @@ mod bulk;
 mod clipboard;
 mod commands;
 mod files;
+mod inject;
 mod input;
 mod json;
 mod keys;

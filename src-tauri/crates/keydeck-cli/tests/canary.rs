@@ -58,8 +58,24 @@ fn the_canary_secret_appears_only_where_it_was_asked_for() {
         .to_str()
         .unwrap()
         .to_string();
+    // A template whose second reference fails: inject writes nothing and prints no secret.
+    let template = home.path().join("app.env.tpl");
+    std::fs::write(
+        &template,
+        "A={{ keydeck://canary-key }}\nB={{ keydeck://no-such-key }}\n",
+    )
+    .unwrap();
+    let template = template.to_str().unwrap().to_string();
     let commands: Vec<(Vec<&str>, Option<&[u8]>)> = vec![
         (vec!["list"], None),
+        // Into a process: never printed by keydeck, also when the command cannot start.
+        (vec!["run", "--key", "canary-key", "--", "true"], None),
+        (
+            vec!["run", "--key", "canary-key", "--", "no-such-program-kd"],
+            None,
+        ),
+        (vec!["run", "--key", "canary-key=9BAD", "--", "true"], None),
+        (vec!["inject", "-i", &template], None),
         (vec!["list", "--json"], None),
         (
             vec![

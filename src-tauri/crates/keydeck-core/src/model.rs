@@ -154,14 +154,25 @@ pub struct KeyEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
     pub copy: bool,
-    pub window: bool,
+    pub by: Reader,
+}
+
+/// Which part of keydeck read a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Window,
+    Cli,
+    /// `keydeck run`: into a command's environment.
+    Run,
+    /// `keydeck inject`: into a file made from a template.
+    Inject,
 }
 
 impl Access {
     pub fn cli_reveal() -> Self {
         Access {
             copy: false,
-            window: false,
+            by: Reader::Cli,
         }
     }
 
@@ -176,11 +187,13 @@ impl Access {
 
     /// The history event's detail.
     pub fn detail(self) -> String {
-        if self.window {
-            "from the window".into()
-        } else {
-            "from the CLI".into()
+        match self.by {
+            Reader::Window => "from the window",
+            Reader::Cli => "from the CLI",
+            Reader::Run => "into a command's environment (keydeck run)",
+            Reader::Inject => "into a file (keydeck inject)",
         }
+        .into()
     }
 }
 

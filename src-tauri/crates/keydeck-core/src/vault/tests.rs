@@ -907,11 +907,11 @@ async fn recent_copies_are_the_last_copied_keys_newest_first() {
     let f = fixture().await;
     let copy = crate::model::Access {
         copy: true,
-        window: true,
+        by: crate::model::Reader::Window,
     };
     let reveal = crate::model::Access {
         copy: false,
-        window: true,
+        by: crate::model::Reader::Window,
     };
     let mut ids = Vec::new();
     for name in ["a", "b", "c", "d"] {

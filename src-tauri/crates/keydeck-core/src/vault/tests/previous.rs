@@ -6,7 +6,7 @@ use crate::model::Access;
 
 const CLI: Access = Access {
     copy: false,
-    window: false,
+    by: crate::model::Reader::Cli,
 };
 const OLD: &str = "kd_live_aaaaaaaaaaaaaaaaaaaa1111";
 const NEW: &str = "kd_live_bbbbbbbbbbbbbbbbbbbb2222";
