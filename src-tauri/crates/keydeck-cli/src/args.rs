@@ -170,7 +170,8 @@ pub enum Command {
     /// Import keys from a .env, JSON or CSV file: all of them or none.
     Import {
         file: PathBuf,
-        /// File format (default: from the extension; .env otherwise).
+        /// File format (default: a manager's export by its columns, else by the extension;
+        /// .env otherwise): env, json, csv, keepassxc, bitwarden-json, bitwarden-csv, 1password.
         #[arg(long, value_parser = names::<Format>())]
         format: Option<Format>,
         /// Show what would be imported without writing anything.

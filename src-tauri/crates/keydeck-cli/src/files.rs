@@ -22,12 +22,12 @@ pub async fn import(
     on_duplicate: OnDuplicate,
     json: bool,
 ) -> Result<()> {
-    let format = format.unwrap_or_else(|| Format::from_path(file));
     let bytes = Zeroizing::new(
         std::fs::read(file)
             .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?,
     );
-    let items = exchange::parse(format, bytes)?;
+    let format = format.unwrap_or_else(|| exchange::detect(file, &bytes));
+    let exchange::Parsed { items, left_out } = exchange::parse(format, bytes)?;
     // On a terminal, how far the keyring got: it may rewrite its whole file per secret, so
     // thousands of keys take minutes.
     let shown = Arc::new(AtomicBool::new(false));
@@ -47,7 +47,8 @@ pub async fn import(
     if shown.load(Ordering::Relaxed) {
         eprintln!(); // the progress line ends before the plan or the error
     }
-    let plan = plan?;
+    let mut plan = plan?;
+    plan.left_out = left_out;
     if json {
         output::json(&plan);
     } else {

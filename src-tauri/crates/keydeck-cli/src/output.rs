@@ -358,6 +358,20 @@ pub fn import_plan(plan: &ImportPlan) {
             key.line
         );
     }
+    if !plan.left_out.is_empty() {
+        outln!(
+            "left out {} entries that are not keys:",
+            plan.left_out.len()
+        );
+    }
+    for entry in &plan.left_out {
+        outln!(
+            "  - {} (line {}: {})",
+            inert(&entry.name),
+            entry.line,
+            entry.why
+        );
+    }
 }
 
 pub fn doctor(report: &DoctorReport) {

@@ -1,10 +1,12 @@
-//! Import and export file formats: `.env`, JSON and CSV. Parsing is all-or-nothing: the
-//! first bad line stops it, named by its line number, before anything is written.
+//! Import and export file formats: `.env`, JSON and CSV (and other managers' exports, in
+//! `importers`). Parsing is all-or-nothing: the first bad line stops it, named by its line
+//! number, before anything is written.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use zeroize::Zeroizing;
 
+pub use crate::importers::{detect, LeftOut, Parsed};
 use crate::{Error, KeyRecord, NewKey, Result, Secret};
 
 #[derive(
@@ -15,6 +17,14 @@ pub enum Format {
     Env,
     Json,
     Csv,
+    /// The exports of other managers (see `importers`).
+    Keepassxc,
+    #[strum(serialize = "bitwarden-json")]
+    BitwardenJson,
+    #[strum(serialize = "bitwarden-csv")]
+    BitwardenCsv,
+    #[strum(serialize = "1password")]
+    Onepassword,
 }
 
 impl Format {
@@ -48,7 +58,7 @@ pub struct ImportItem {
 }
 
 /// Reads a whole import file. The text is wiped when done.
-pub fn parse(format: Format, bytes: Zeroizing<Vec<u8>>) -> Result<Vec<ImportItem>> {
+pub fn parse(format: Format, bytes: Zeroizing<Vec<u8>>) -> Result<Parsed> {
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -59,18 +69,19 @@ pub fn parse(format: Format, bytes: Zeroizing<Vec<u8>>) -> Result<Vec<ImportItem
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let items = match format {
-        Format::Env => parse_env(text)?,
-        Format::Json => parse_json(text)?,
-        Format::Csv => parse_csv(text)?,
+    let parsed = match format {
+        Format::Env => parse_env(text)?.into(),
+        Format::Json => parse_json(text)?.into(),
+        Format::Csv => parse_csv(text)?.into(),
+        other => crate::importers::parse_manager(other, text)?,
     };
-    if items.is_empty() {
+    if parsed.items.is_empty() && parsed.left_out.is_empty() {
         return Err(Error::InvalidInput("the file holds no keys".into()));
     }
-    Ok(items)
+    Ok(parsed)
 }
 
-fn line_of(bytes: &[u8], offset: usize) -> usize {
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1
 }
 
@@ -420,7 +431,7 @@ mod tests {
     use super::*;
 
     fn parse_str(format: Format, text: &str) -> Result<Vec<ImportItem>> {
-        parse(format, Zeroizing::new(text.as_bytes().to_vec()))
+        Ok(parse(format, Zeroizing::new(text.as_bytes().to_vec()))?.items)
     }
 
     fn error_of(format: Format, text: &str) -> String {

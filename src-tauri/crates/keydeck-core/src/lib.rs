@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod clipboard;
 pub mod error;
 pub mod exchange;
+pub mod importers;
 pub mod inject;
 pub mod keydeck;
 pub mod mask;

@@ -45,6 +45,8 @@ impl std::str::FromStr for OnDuplicate {
 pub struct ImportPlan {
     pub added: Vec<PlannedKey>,
     pub skipped: Vec<PlannedKey>,
+    /// Entries of another manager's export that are not keys (no password): not imported.
+    pub left_out: Vec<crate::importers::LeftOut>,
     pub dry_run: bool,
 }
 

@@ -455,7 +455,9 @@ async fn update_changes_metadata_and_records_it() {
 }
 
 fn env_items(text: &str) -> Vec<crate::exchange::ImportItem> {
-    parse(Format::Env, Zeroizing::new(text.as_bytes().to_vec())).unwrap()
+    parse(Format::Env, Zeroizing::new(text.as_bytes().to_vec()))
+        .unwrap()
+        .items
 }
 
 #[tokio::test]
@@ -570,7 +572,9 @@ async fn export_round_trips_through_import() {
 
     let json = serde_json::to_string(&full[..1]).unwrap();
     let other = fixture().await;
-    let items = parse(Format::Json, Zeroizing::new(json.into_bytes())).unwrap();
+    let items = parse(Format::Json, Zeroizing::new(json.into_bytes()))
+        .unwrap()
+        .items;
     other
         .vault
         .import(items, OnDuplicate::Error, false)
