@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use keydeck_core::model::{Access, Reader};
 use keydeck_core::remote::{CancellationToken, SyncWatch};
-use keydeck_core::vault::{SourceInfo, SourceSpec};
+use keydeck_core::vault::{EditQuestion, SourceInfo, SourceSpec};
 use keydeck_core::{
     Error, KeyDetail, KeyPage, KeyRecord, Keydeck, ListQuery, NewKey, Secret, Settings,
 };
@@ -194,22 +194,22 @@ pub async fn edit_source(
         .map(|t| Secret::new(t).map_err(|e| Error::InvalidInput(format!("the token: {e}"))))
         .transpose()?;
     let settings = settings.normalized();
-    // A script in the page must not send the token to its own server, nor a revealed key
-    // to this source's server as its "token": a person says yes to either.
-    let question = match kd
+    // A script in the page must not send the token to a server of its choosing, nor a
+    // revealed key to this source's server as its "token": a person says yes to either.
+    let question = kd
         .vault()
-        .new_server_question(&settings.url, settings.allow_insecure)
-        .await?
-    {
-        Some(question) => Some((NEW_SERVER_TITLE, question, "Connect")),
-        None if token.is_some() => Some((
-            NEW_TOKEN_TITLE,
-            kd.vault().new_token_question(&name).await?,
-            "Use this token",
-        )),
-        None => None,
-    };
-    if let Some((title, question, yes)) = question {
+        .edit_question(
+            &name,
+            &settings.url,
+            settings.allow_insecure,
+            token.is_some(),
+        )
+        .await?;
+    if let Some((kind, question)) = question {
+        let (title, yes) = match kind {
+            EditQuestion::NewServer => (NEW_SERVER_TITLE, "Connect"),
+            EditQuestion::NewToken => (NEW_TOKEN_TITLE, "Use this token"),
+        };
         if !window::confirm(cx.app, title, question, yes).await {
             return Err(Error::Cancelled(format!("source {name} was not changed")).into());
         }

@@ -101,6 +101,53 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         .collect()
 }
 
+/// A child stopped when dropped.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An Xvfb display of this test's own, made the display of everything it starts: no other
+/// test's window, popup or keyboard grab (a `<select>`'s menu grabs the keyboard) gets in
+/// the way of its keys, and its clipboard is its own.
+pub fn own_display() -> Running {
+    // Started from a number of this process's own, so tests starting at once seldom race
+    // for the same free display.
+    let first = 150 + std::process::id() % 100;
+    let free = (first..first + 100)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free display number");
+    let name = format!(":{free}");
+    let xvfb = Command::new("Xvfb")
+        .args([&name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is installed (scripts/setup.sh)");
+    // nextest runs each test in a process of its own: this sets the display of this test
+    // alone (and of the programs it starts).
+    std::env::set_var("DISPLAY", &name);
+    wait_until(
+        "the test's own display answers",
+        Duration::from_secs(20),
+        || {
+            Command::new("xdpyinfo")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        },
+    );
+    Running(xvfb)
+}
+
 /// The window started as a user starts it (no WebDriver), with webview data of its own and
 /// its stdout piped (the READY line, when `KEYDECK_BENCH_READY=1` asks for it). Stopped when
 /// dropped.

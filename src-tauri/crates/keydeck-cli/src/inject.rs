@@ -26,9 +26,12 @@ pub async fn prepare(
 ) -> Result<Prepared> {
     let keys = keys
         .into_iter()
+        // NAME=VAR only where VAR is a variable name: a key may have `=` in its name.
         .map(|pick| match pick.rsplit_once('=') {
-            Some((name, var)) => (name.to_string(), Some(var.to_string())),
-            None => (pick, None),
+            Some((name, var)) if keydeck_core::inject::valid_variable(var) => {
+                (name.to_string(), Some(var.to_string()))
+            }
+            _ => (pick, None),
         })
         .collect();
     let selection = Selection { keys, tag, env };
@@ -84,15 +87,16 @@ pub async fn inject(kd: &Keydeck, template: &Path, output: Option<&Path>) -> Res
     let mut partial = name.to_os_string();
     partial.push(format!(".keydeck-{}", std::process::id()));
     let partial = output.with_file_name(partial);
-    let written = private_file(&partial).and_then(|mut file| {
-        file.write_all(filled.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", partial.display())))
-    });
-    let renamed = written.and_then(|()| {
-        std::fs::rename(&partial, output)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", output.display())))
-    });
+    // Only a file this call made is removed again (never one that was there).
+    let mut file = private_file(&partial)?;
+    let renamed = file
+        .write_all(filled.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", partial.display())))
+        .and_then(|()| {
+            std::fs::rename(&partial, output)
+                .map_err(|e| Error::Io(format!("cannot write {}: {e}", output.display())))
+        });
     if renamed.is_err() {
         let _ = std::fs::remove_file(&partial);
     }

@@ -51,6 +51,7 @@ struct Entry {
 /// CSV by its header, Bitwarden's JSON by its `items`, else by the extension.
 pub fn detect(path: &std::path::Path, bytes: &[u8]) -> Format {
     let by_name = Format::from_path(path);
+    let found = |text: &[u8]| bytes.windows(text.len()).any(|w| w == text);
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let header = head
         .trim_start_matches('\u{feff}')
@@ -63,9 +64,8 @@ pub fn detect(path: &std::path::Path, bytes: &[u8]) -> Format {
             .all(|c| header.split(',').any(|h| h.trim().trim_matches('"') == *c))
     };
     match by_name {
-        Format::Json if head.contains("\"items\"") && head.contains("\"encrypted\"") => {
-            Format::BitwardenJson
-        }
+        // Bitwarden's `items` may come after many folders: the whole file is searched.
+        Format::Json if found(b"\"items\"") && found(b"\"encrypted\"") => Format::BitwardenJson,
         Format::Csv if has(&["login_password", "login_uri"]) => Format::BitwardenCsv,
         Format::Csv if has(&["group", "title", "password"]) => Format::Keepassxc,
         Format::Csv if has(&["title", "password", "otpauth"]) => Format::Onepassword,
@@ -100,7 +100,8 @@ pub fn parse_manager(format: Format, text: &str) -> Result<Parsed> {
             });
             continue;
         }
-        let secret = Secret::new(entry.password.clone())
+        let mut entry = entry;
+        let secret = Secret::new(std::mem::take(&mut entry.password))
             .map_err(|e| Error::InvalidInput(format!("line {line}: {e}")))?;
         parsed.items.push(ImportItem {
             line,

@@ -41,7 +41,8 @@ pub fn variable_name(key: &str) -> String {
     name
 }
 
-fn valid_variable(name: &str) -> bool {
+/// Letters, digits and `_`, not starting with a digit.
+pub fn valid_variable(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -202,3 +202,109 @@ async fn an_edit_is_saved_only_once_the_server_lists_keys_with_it() {
     assert_eq!(store.peek(&space, "source/acme").unwrap().expose(), GOOD);
     assert!(vault.doctor(false).await.unwrap().healthy);
 }
+
+/// A 001 server whose listing has one id twice: it answers, but cannot be stored.
+async fn server_with_a_repeated_id() -> MockServer {
+    let server = MockServer::start().await;
+    let key = json!({ "id": "x", "key": "sk_live_xxxxxxxxxxxxxxxxxxxx", "keyType": "secret",
+        "accountId": "acct", "name": "x", "revoked": false, "createdAt": "2025-01-01T00:00:00Z" });
+    Mock::given(path("/keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [key, key] })))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_listing_that_cannot_be_stored_leaves_nothing_saved() {
+    let (_dir, vault, store, space) = vault().await;
+    let (client, watch) = (
+        Client::new(ClientConfig::default()).unwrap(),
+        SyncWatch::default(),
+    );
+    let broken = server_with_a_repeated_id().await;
+    let err = vault
+        .add_checked_source(
+            spec("acme", &broken.uri(), DialectId::D001),
+            token(GOOD),
+            &client,
+            &watch,
+        )
+        .await
+        .err()
+        .expect("the listing is refused");
+    assert_eq!(kind(&err), RemoteErrorKind::InvalidResponse, "{err}");
+    assert!(
+        vault.sources().await.unwrap().is_empty(),
+        "the source went again"
+    );
+    assert!(store.peek(&space, "source/acme").is_none(), "and its token");
+
+    let good = server_001().await;
+    vault
+        .add_checked_source(
+            spec("acme", &good.uri(), DialectId::D001),
+            token(GOOD),
+            &client,
+            &watch,
+        )
+        .await
+        .unwrap();
+    let before = vault.source("acme").await.unwrap();
+    let moved = spec("acme", &broken.uri(), DialectId::D001);
+    let new_token = Some(token("tok-other-123456"));
+    vault
+        .edit_source("acme", moved, new_token, &client, &watch)
+        .await
+        .err()
+        .expect("the listing is refused");
+    assert_eq!(
+        vault.source("acme").await.unwrap(),
+        before,
+        "the settings are back"
+    );
+    assert_eq!(
+        store.peek(&space, "source/acme").unwrap().expose(),
+        GOOD,
+        "and the token"
+    );
+    assert_eq!(names(&vault, "acme").await, ["alpha"]);
+}
+
+#[tokio::test]
+async fn moving_a_source_to_any_other_origin_is_asked_even_one_another_source_uses() {
+    use keydeck_core::vault::EditQuestion;
+    let (_dir, vault, _store, _space) = vault().await;
+    let client = Client::new(ClientConfig::default()).unwrap();
+    let (first, second) = (server_001().await, server_001().await);
+    for (name, server) in [("one", &first), ("two", &second)] {
+        let spec = spec(name, &server.uri(), DialectId::D001);
+        vault.add_source(spec, token(GOOD), &client).await.unwrap();
+    }
+    let ask = |url: String, new_token: bool| {
+        let vault = &vault;
+        async move {
+            vault
+                .edit_question("one", &url, false, new_token)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        ask(first.uri(), false).await,
+        None,
+        "nothing changes where it goes"
+    );
+    let (what, text) = ask(first.uri(), true).await.unwrap();
+    assert_eq!(what, EditQuestion::NewToken);
+    assert!(text.contains(&first.uri()), "{text}");
+    // Source two's server is known to the vault, but not where source one's token goes.
+    let (what, text) = ask(second.uri(), false).await.unwrap();
+    assert_eq!(what, EditQuestion::NewServer);
+    assert!(
+        text.contains(&second.uri()) && text.contains("its token"),
+        "{text}"
+    );
+    let (_, text) = ask(second.uri(), true).await.unwrap();
+    assert!(text.contains("the token you typed"), "{text}");
+}

@@ -99,7 +99,7 @@ impl KeyRow {
     }
 }
 
-/// The `all_keys` view's two halves (migrations/0004), written out. SQLite does not flatten
+/// The `all_keys` view's two halves (migrations/0008), written out. SQLite does not flatten
 /// a compound view under an ORDER BY, so a listing through the view sorts every key before
 /// its first row; these halves, each filtered and ordered, are walked along their name
 /// indexes and merged (the first page of 100,000 keys: 0.2 s before, under 10 ms now).
@@ -142,7 +142,7 @@ impl Vault {
         let (now, window_end) = self.status_times();
         let mut sql = Sql::new(head);
         sql.push(
-            " FROM (SELECT id, name, mask, scopes, tags, env, source, owner, details, \
+            " FROM (SELECT id, name, name_key, mask, scopes, tags, env, source, owner, details, \
              created_at, updated_at, last_used_at, expires_at, revoked_at, revoke_reason, \
              has_secret, has_revoke_request, dialect, ",
         );
@@ -480,7 +480,7 @@ pub(super) fn push_order(sql: &mut Sql, query: &ListQuery) {
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Unknown values sort last either way; name, source and id make the order stable.
     sql.push(format!(
-        " ORDER BY ({column} IS NULL), {column} {direction}, name COLLATE NOCASE, name, source, id"
+        " ORDER BY ({column} IS NULL), {column} {direction}, name_key, name, source, id"
     ));
 }
 

@@ -29,7 +29,7 @@ pub use open::private_file;
 pub use previous::{Rotation, MAX_KEEP_PREVIOUS_DAYS};
 pub use remote_revoke::RemoteRevoke;
 pub use source_check::Checked;
-pub use sources::{SourceInfo, SourceSpec};
+pub use sources::{EditQuestion, SourceInfo, SourceSpec};
 pub use sync::SyncReport;
 pub use watch::VaultWatch;
 

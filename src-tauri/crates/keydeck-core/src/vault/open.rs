@@ -74,11 +74,14 @@ async fn fill_name_keys(pool: &SqlitePool) -> Result<()> {
         }
         let mut tx = pool.begin().await?;
         for (rowid, name) in names {
-            sqlx::query(&format!("UPDATE {table} SET name_key = ? WHERE rowid = ?"))
-                .bind(crate::text::sort_key(&name))
-                .bind(rowid)
-                .execute(&mut *tx)
-                .await?;
+            // A name changed since it was read has its key already: left as it is.
+            sqlx::query(&format!(
+                "UPDATE {table} SET name_key = ? WHERE rowid = ? AND name_key IS NULL"
+            ))
+            .bind(crate::text::sort_key(&name))
+            .bind(rowid)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
     }

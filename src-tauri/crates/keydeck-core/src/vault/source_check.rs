@@ -34,9 +34,15 @@ impl Vault {
             .list_as(&spec, &resolved, &credential, client, watch)
             .await?;
         self.insert_source(&spec, &resolved, credential).await?;
-        let synced = self
-            .replace_listing(&spec.name, listing, Utc::now())
-            .await?;
+        let synced = match self.replace_listing(&spec.name, listing, Utc::now()).await {
+            Ok(synced) => synced,
+            Err(err) => {
+                // The listing could not be stored (a keyring that failed, a repeated id):
+                // the source goes again, so what the user is told (nothing saved) holds.
+                let _ = self.remove_source(&spec.name).await;
+                return Err(err);
+            }
+        };
         Ok(Checked {
             source: self.source(&spec.name).await?,
             detection: resolved.detection,
@@ -68,8 +74,23 @@ impl Vault {
         let listing = self
             .list_as(&spec, &resolved, &credential, client, watch)
             .await?;
-        self.update_source(&spec, &resolved, token).await?;
-        let synced = self.replace_listing(name, listing, Utc::now()).await?;
+        let previous = self.update_source(&spec, &resolved, token).await?;
+        let synced = match self.replace_listing(name, listing, Utc::now()).await {
+            Ok(synced) => synced,
+            Err(err) => {
+                // The listing could not be stored: the source goes back to its settings and
+                // token, beside the listing they gave, so nothing was changed.
+                let back = Resolved {
+                    url: url::Url::parse(&current.url)
+                        .map_err(|e| Error::Database(e.to_string()))?,
+                    dialect: current.dialect,
+                    detection: None,
+                    user_id: current.user_id.clone(),
+                };
+                let _ = self.update_source(&current.spec(), &back, previous).await;
+                return Err(err);
+            }
+        };
         Ok(Checked {
             source: self.source(name).await?,
             detection: resolved.detection,
@@ -108,13 +129,14 @@ impl Vault {
     }
 
     /// Saves new settings and token together: the row changes only if the token is in the
-    /// keyring, and the old token comes back if the row cannot change.
+    /// keyring, and the old token comes back if the row cannot change. Answers the token
+    /// replaced, if any (to put back).
     async fn update_source(
         &self,
         spec: &SourceSpec,
         resolved: &Resolved,
         token: Option<Secret>,
-    ) -> Result<()> {
+    ) -> Result<Option<Secret>> {
         let name = spec.name.clone();
         let id = item::credential(&name);
         let before = match &token {
@@ -149,7 +171,7 @@ impl Vault {
             }
             return Err(err.into());
         }
-        Ok(())
+        Ok(before)
     }
 
     pub(super) async fn refuse_taken_name(&self, name: &str) -> Result<()> {

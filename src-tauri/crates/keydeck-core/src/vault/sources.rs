@@ -81,6 +81,15 @@ struct SourceRow {
     warning: Option<String>,
 }
 
+/// What changing a source asks first (see [`Vault::edit_question`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditQuestion {
+    /// Its token goes to another server (or over plain http).
+    NewServer,
+    /// It gets a new token.
+    NewToken,
+}
+
 /// A spec checked, with its dialect and user id settled.
 pub(super) struct Resolved {
     pub url: Url,
@@ -336,17 +345,54 @@ impl Vault {
         }))
     }
 
-    /// The question to ask before a source gets a new token: from a script in the page, a
-    /// new token could be another key's revealed secret, sent to this source's server.
-    pub async fn new_token_question(&self, name: &str) -> Result<String> {
-        let info = self.source(name).await?;
-        let origin = Url::parse(&info.url)
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or(info.url);
-        Ok(format!(
-            "Give source {name} a new token?\n\nkeydeck will send the token you typed to {origin} \
-             at each sync."
-        ))
+    /// The question to ask before a source is changed, where a person must confirm it: its
+    /// token sent to another origin than the one it was listed from (a script in the page
+    /// could point it at its own server, or at another source's), plain http to another
+    /// machine, or a new token (which could be another key's revealed secret). `None`: ask
+    /// nothing.
+    pub async fn edit_question(
+        &self,
+        name: &str,
+        url: &str,
+        allow_insecure: bool,
+        new_token: bool,
+    ) -> Result<Option<(EditQuestion, String)>> {
+        let current = self.source(name).await?;
+        let url = check_url(name, url, allow_insecure)?;
+        let origin = url.origin().ascii_serialization();
+        let was = Url::parse(&current.url).map(|u| u.origin().ascii_serialization());
+        let token = if new_token {
+            "the token you typed"
+        } else {
+            "its token"
+        };
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Ok(Some((
+                EditQuestion::NewServer,
+                format!(
+                    "Send source {name}'s token to {origin} over plain http?\n\nAnyone on the \
+                     network path can read {token} and every key the server lists."
+                ),
+            )));
+        }
+        if was.as_deref().ok() != Some(origin.as_str()) {
+            return Ok(Some((
+                EditQuestion::NewServer,
+                format!(
+                    "Move source {name} to {origin}?\n\nkeydeck will send {token} to this \
+                     server at each sync: move it only to a server you chose."
+                ),
+            )));
+        }
+        Ok(new_token.then(|| {
+            (
+                EditQuestion::NewToken,
+                format!(
+                    "Give source {name} a new token?\n\nkeydeck will send the token you typed \
+                     to {origin} at each sync."
+                ),
+            )
+        }))
     }
 
     pub async fn sources(&self) -> Result<Vec<SourceInfo>> {
