@@ -73,7 +73,7 @@ async fn record_shortcut(app: &App, keys: TypingData) {
 async fn quick_access_by_global_shortcut_copies_to_the_clipboard() {
     // Its keys go to a display of its own: on the shared one another test's open `<select>`
     // grabbed the keyboard and a shortcut press was lost.
-    let _display = support::own_display();
+    let _display = support::own_display(150);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     settings(h, json!({ "clipboard_clear_secs": 4 }));

@@ -76,7 +76,7 @@ fn ask_to_close(window: &str) {
 
 #[test]
 fn the_tray_menu_copies_a_recent_key_reopens_the_window_and_quits() {
-    let _display = own_display();
+    let _display = own_display(170);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     settings(
@@ -93,18 +93,28 @@ fn the_tray_menu_copies_a_recent_key_reopens_the_window_and_quits() {
     assert!(copied.success());
     wait_until("the CLI's copy is cleared", SOON, || clipboard().is_empty());
 
-    let _tray = Running(
+    let trayer_log = tempfile::NamedTempFile::new().unwrap();
+    let mut tray = Running(
         Command::new("trayer")
             .args(["--edge", "top", "--align", "right", "--widthtype", "pixel"])
             .args(["--width", "200", "--heighttype", "pixel", "--height", "30"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(trayer_log.reopen().unwrap())
             .spawn()
             .expect("trayer is installed (scripts/setup.sh)"),
     );
-    wait_until("trayer's panel shows", SOON, || {
-        window(&["--name", "^panel$"]).is_some()
-    });
+    let started = std::time::Instant::now();
+    while window(&["--name", "^panel$"]).is_none() {
+        let gone = tray.0.try_wait().unwrap();
+        if gone.is_some() || started.elapsed() > SOON {
+            panic!(
+                "trayer's panel did not show on {:?} (trayer {gone:?}): {}",
+                std::env::var("DISPLAY"),
+                std::fs::read_to_string(trayer_log.path()).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let mut app = launch(h, false);
     wait_until("keydeck's icon docks in the tray", SOON, || {
         window(&["--class", "tray-icon tray app keydeck"]).is_some()

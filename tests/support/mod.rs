@@ -113,12 +113,10 @@ impl Drop for Running {
 
 /// An Xvfb display of this test's own, made the display of everything it starts: no other
 /// test's window, popup or keyboard grab (a `<select>`'s menu grabs the keyboard) gets in
-/// the way of its keys, and its clipboard is its own.
-pub fn own_display() -> Running {
-    // Started from a number of this process's own, so tests starting at once seldom race
-    // for the same free display.
-    let first = 150 + std::process::id() % 100;
-    let free = (first..first + 100)
+/// the way of its keys, and its clipboard is its own. Each test that uses one gives its own
+/// `first` number, so no two take the same display.
+pub fn own_display(first: u32) -> Running {
+    let free = (first..first + 20)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
                 && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
@@ -126,7 +124,17 @@ pub fn own_display() -> Running {
         .expect("a free display number");
     let name = format!(":{free}");
     let xvfb = Command::new("Xvfb")
-        .args([&name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        // -noreset: by default the server resets when its last client leaves (the CLI's
+        // clipboard helper, xdpyinfo), and a program connecting just then is refused.
+        .args([
+            &name,
+            "-noreset",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
